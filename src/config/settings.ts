@@ -1,0 +1,96 @@
+/**
+ * The typed settings the rest of the service sees. `loadSettings` builds them from a
+ * Butler YAML file, validates them once and deep-freezes them; no other module reads
+ * configuration files or environment variables.
+ */
+export const LOG_LEVELS = ['silly', 'debug', 'verbose', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface NameValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface LoggingSettings {
+  readonly level: LogLevel; // Butler.logLevel
+  readonly fileLogging: boolean; // Butler.fileLogging
+  readonly directory: string; // Butler.logDirectory
+  readonly format: 'text' | 'json'; // Butler.logFormat (ours)
+}
+
+export interface ServerSettings {
+  readonly enable: boolean; // Butler.restServerConfig.enable
+  readonly host: string; // .serverHost
+  readonly port: number; // .serverPort
+  readonly backgroundServerPort: number; // accepted for compatibility, unused
+  readonly tls: {
+    readonly enable: boolean;
+    readonly cert: string | null;
+    readonly key: string | null;
+    readonly ca: string | null;
+  };
+  readonly bodyLimitBytes: number; // .bodyLimit (ours)
+  readonly shutdownTimeoutMs: number; // .shutdownTimeoutMs (ours)
+}
+
+export interface EndpointSettings {
+  readonly senseStartTask: boolean;
+  readonly keyValueStore: boolean;
+  readonly butlerping: boolean;
+  readonly apiListEnabledEndpoints: boolean;
+}
+
+export interface StartTaskSettings {
+  readonly filter: {
+    readonly enable: boolean; // Butler.startTaskFilter.enable
+    readonly taskIds: readonly string[]; // .allowTask.taskId
+    readonly tags: readonly string[]; // .allowTask.tag
+    readonly customProperties: readonly NameValue[]; // .allowTask.customProperty
+  };
+  readonly maxItems: number; // Butler.startTask.maxItems (ours)
+  readonly startConcurrency: number; // Butler.startTask.startConcurrency (ours)
+}
+
+export type KvBackend = 'sqlite' | 'redis' | 'memory';
+
+export interface KeyValueStoreSettings {
+  readonly enable: boolean; // Butler.keyValueStore.enable
+  readonly backend: KvBackend; // .backend (ours)
+  readonly maxKeysPerNamespace: number; // .maxKeysPerNamespace
+  readonly maxNamespaces: number; // .maxNamespaces (ours)
+  readonly maxKeyLength: number; // .maxKeyLength (ours)
+  readonly maxValueLength: number; // .maxValueLength (ours)
+  readonly maxNamespaceLength: number; // .maxNamespaceLength (ours)
+  readonly sweepIntervalMs: number; // .sweepIntervalMs (ours)
+  readonly sqlite: { readonly path: string }; // .sqlite.path
+  readonly redis: { readonly url: string; readonly keyPrefix: string }; // .redis.url / .keyPrefix
+}
+
+export type FilterQuoteEscape = 'backslash' | 'double';
+
+export interface QrsSettings {
+  readonly host: string; // Butler.configQRS.host
+  readonly port: number; // .port
+  readonly useSSL: boolean; // .useSSL
+  readonly rejectUnauthorized: boolean; // .rejectUnauthorized
+  readonly headers: readonly NameValue[]; // .headers.static
+  readonly clientCert: string; // Butler.cert.clientCert (path)
+  readonly clientCertKey: string; // Butler.cert.clientCertKey (path)
+  readonly clientCertCA: string; // Butler.cert.clientCertCA (path)
+  readonly timeoutMs: number; // .timeoutMs (ours)
+  readonly retries: number; // .retries (ours): GET retries on connection errors and 5xx
+  readonly filterQuoteEscape: FilterQuoteEscape; // .filterQuoteEscape (ours)
+  readonly maxIdsPerLookup: number; // .maxIdsPerLookup (ours): chunk size of id lookups
+  readonly readinessCacheMs: number; // .readinessCacheMs (ours)
+}
+
+export interface Settings {
+  /** Path of the YAML file these settings came from (for log lines, never its content). */
+  readonly configFile: string;
+  readonly logging: LoggingSettings;
+  readonly server: ServerSettings;
+  readonly endpoints: EndpointSettings;
+  readonly startTask: StartTaskSettings;
+  readonly keyValueStore: KeyValueStoreSettings;
+  readonly qrs: QrsSettings;
+}

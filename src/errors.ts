@@ -1,0 +1,33 @@
+/**
+ * Base of every error this service raises on purpose. Each subclass has a stable `code`
+ * (callers branch on it, never on message text) and the HTTP status a request that hit it
+ * should get. The HTTP error handler turns any ServiceError into `{statusCode, error, message}`.
+ */
+export class ServiceError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+
+  constructor(code: string, statusCode: number, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+/** A request that is well-formed JSON but asks for something the service refuses. */
+export class BadRequestError extends ServiceError {
+  constructor(message: string) {
+    super('ERR_BAD_REQUEST', 400, message);
+  }
+}
+
+/** A configuration problem found at startup; `keyPath` is the Butler YAML key at fault. */
+export class ConfigError extends ServiceError {
+  readonly keyPath: string;
+
+  constructor(keyPath: string, message: string, options?: ErrorOptions) {
+    super('ERR_CONFIG', 500, message, options);
+    this.keyPath = keyPath;
+  }
+}
