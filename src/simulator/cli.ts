@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureCertFiles, readCertBundle } from './certs.js';
+import { DEMO_FIXTURE_PATH, loadFixture } from './fixture.js';
+import { startSimulator } from './server.js';
+
+const USAGE = 'usage: node --import tsx src/simulator/cli.ts --certs <dir> [--port 4242] [--host 127.0.0.1] [--fixture tasks.json]';
+
+/** Runs the QRS simulator by hand; certificates are generated into --certs once, then reused. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      certs: { type: 'string' },
+      port: { type: 'string', default: '4242' },
+      host: { type: 'string', default: '127.0.0.1' },
+      fixture: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || values.certs === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+
+  const certPaths = await ensureCertFiles(resolve(values.certs));
+  const fixturePath = values.fixture === undefined ? DEMO_FIXTURE_PATH : resolve(values.fixture);
+  const sim = await startSimulator({
+    certs: await readCertBundle(certPaths),
+    tasks: loadFixture(fixturePath),
+    host: values.host,
+    port,
+  });
+  process.stdout.write(
+    [
+      `QRS simulator listening on ${sim.url} (tasks from ${fixturePath})`,
+      `client cert: ${certPaths.clientCert}`,
+      `client key:  ${certPaths.clientKey}`,
+      `CA:          ${certPaths.ca}`,
+      '',
+    ].join('\n'),
+  );
+  const stop = (): void => {
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,182 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { CertBundle } from './certs.js';
+import { DEMO_FIXTURE_PATH, loadFixture, type SimTask } from './fixture.js';
+import { FilterSyntaxError } from './filter/index.js';
+import { createHooks, type SimulatorHooks } from './hooks.js';
+import { NOT_FOUND, textResponse, type SimRequest, type SimResponse } from './http-types.js';
+import { createQrsJson } from './qrs-json.js';
+import { parseQueryString } from './query-string.js';
+import { checkRequest } from './request-guard.js';
+import { findRoute, type Route } from './router.js';
+import { readRoutes } from './routes-read.js';
+import { startRoutes } from './routes-start.js';
+import { createStatsRecorder, type SimulatorStats } from './stats.js';
+import { createTaskStore } from './task-store.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SimulatorOptions {
+  certs: CertBundle;
+  /** Defaults to the demo fixture. */
+  tasks?: SimTask[];
+  host?: string;
+  port?: number;
+}
+
+export interface RunningSimulator {
+  port: number;
+  /** `https://<host>:<port>`, no trailing slash. */
+  url: string;
+  stats: SimulatorStats;
+  hooks: SimulatorHooks;
+  close(): Promise<void>;
+}
+
+/** The request body, or null when it exceeded the limit (the rest is drained, not kept). */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Splits the request target. Clients drop a `#` and all after it before sending (browsers,
+ * axios via URL); raw node:http sends it, so it is cut here to give QRS's observed result.
+ */
+function splitUrl(target: string): { path: string; query: string } {
+  const hash = target.indexOf('#');
+  const url = hash === -1 ? target : target.slice(0, hash);
+  const q = url.indexOf('?');
+  return q === -1 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
+}
+
+function normalisePath(path: string): string {
+  const lower = path.toLowerCase();
+  return lower.length > 1 && lower.endsWith('/') ? lower.slice(0, -1) : lower;
+}
+
+function dispatch(routes: readonly Route[], req: SimRequest): SimResponse {
+  const found = findRoute(routes, req.method, req.path);
+  if (found === null) return NOT_FOUND;
+  try {
+    return found.route.handler(req, found.params);
+  } catch (err) {
+    if (err instanceof FilterSyntaxError) return textResponse(err.statusCode, err.message);
+    throw err;
+  }
+}
+
+function formatUrl(host: string, port: number): string {
+  return host.includes(':') ? `https://[${host}]:${port}` : `https://${host}:${port}`;
+}
+
+/**
+ * Starts an HTTPS server that behaves like QRS on port 4242: mutual TLS against the bundle's
+ * CA only, xrfkey and X-Qlik-User checks, task look-ups with filters, and task starts.
+ */
+export async function startSimulator(opts: SimulatorOptions): Promise<RunningSimulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const store = createTaskStore(opts.tasks ?? loadFixture(DEMO_FIXTURE_PATH));
+  const json = createQrsJson(store);
+  const hooks = createHooks();
+  const recorder = createStatsRecorder();
+  const routes = [...readRoutes(store, json), ...startRoutes({ store, hooks, recordStart: recorder.recordStart })];
+  const latencyTimers = new Set<NodeJS.Timeout>();
+
+  function answer(req: IncomingMessage, method: string, rawPath: string, rawQuery: string, body: Buffer): SimResponse {
+    if (hooks.failAllWith !== null) return textResponse(hooks.failAllWith, 'Simulated failure');
+    const { params, problem } = parseQueryString(rawQuery);
+    const refused = checkRequest(req.headers, params);
+    if (refused !== null) return refused;
+    if (problem === 'missing-value') return textResponse(400, 'Missing parameter value(s)');
+    if (problem === 'malformed') return textResponse(400, 'Bad Request: malformed query string');
+    return dispatch(routes, { method, path: normalisePath(rawPath), query: params, body });
+  }
+
+  function delay(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        latencyTimers.delete(timer);
+        resolve();
+      }, ms);
+      latencyTimers.add(timer);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { path, query } = splitUrl(req.url ?? '/');
+    if (hooks.dropConnections) {
+      recorder.recordRequest({ method, path, query, status: 0 });
+      req.socket.destroy();
+      return;
+    }
+    const body = await readBody(req);
+    const response =
+      body === null ? textResponse(413, 'Payload Too Large') : answer(req, method, path, query, body);
+    recorder.recordRequest({ method, path, query, status: response.status });
+    await delay(hooks.latencyMs);
+    if (res.destroyed) return;
+    const headers: Record<string, string> = {};
+    if (response.contentType !== undefined) headers['content-type'] = response.contentType;
+    res.writeHead(response.status, headers);
+    res.end(response.body);
+  }
+
+  const server: Server = createServer(
+    {
+      key: opts.certs.serverKey,
+      cert: opts.certs.serverCert,
+      ca: [opts.certs.caCert],
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('Internal Server Error');
+        }
+      });
+    },
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    for (const timer of latencyTimers) clearTimeout(timer);
+    latencyTimers.clear();
+    return new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      // Keep-alive sockets of clients that are still open would hold close() forever.
+      server.closeAllConnections();
+    });
+  }
+
+  return {
+    port,
+    url: formatUrl(host, port),
+    stats: recorder.stats,
+    hooks,
+    // Idempotent, so a test may close early and still close again in t.after.
+    close: () => (closing ??= close()),
+  };
+}
