@@ -1,0 +1,220 @@
+/**
+ * The one HTTP path to QRS: a single axios instance on a single keep-alive agent, a fresh
+ * xrfkey per request, GET retries, and the translation of every failure into a QrsError
+ * that is logged exactly once, here.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Logger } from 'winston';
+import type { QrsSettings } from '../config/settings.js';
+import { retryDelayMs } from './backoff.js';
+import { createClientSecureContext } from './certificates.js';
+import {
+  excerptOf,
+  QrsError,
+  QrsResponseError,
+  QrsTimeoutError,
+  QrsUnavailableError,
+  type QrsCallContext,
+} from './errors.js';
+import type { QrsFilter } from './filter.js';
+import { encodeQueryString } from './query-string.js';
+import { createXrfkey } from './xrfkey.js';
+
+/** What QRS sent back, before an operation decides whether it can use it. */
+export interface QrsAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly text: string;
+  /** The axios error for a non-2xx status, kept as the cause of any error about it. */
+  readonly statusError: AxiosError | undefined;
+}
+
+export interface QrsCall<T> {
+  readonly method: 'GET' | 'POST';
+  /** Path under `/qrs`, e.g. `/task/full`. */
+  readonly path: string;
+  readonly filter?: QrsFilter;
+  readonly body?: unknown;
+  /** Turns a non-5xx answer into the operation's result; throws UnexpectedAnswerError. */
+  readonly interpret: (answer: QrsAnswer) => T;
+}
+
+export interface QrsTransport {
+  call<T>(call: QrsCall<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Thrown by an interpreter when QRS's answer is not one it knows; becomes QrsResponseError. */
+export class UnexpectedAnswerError extends Error {}
+
+export function unexpectedStatus(answer: QrsAnswer): UnexpectedAnswerError {
+  return new UnexpectedAnswerError(`${answer.status} ${answer.statusText}`.trim());
+}
+
+/** Parses a JSON body; anything unparsable is an unexpected answer, never "no data". */
+export function parseJsonBody(answer: QrsAnswer): unknown {
+  try {
+    return JSON.parse(answer.text) as unknown;
+  } catch {
+    throw new UnexpectedAnswerError(`${answer.status} answer is not JSON`);
+  }
+}
+
+// Closes idle keep-alive sockets before a server is likely to, so a request is not sent
+// on a socket the server is closing (a start must not fail, or be retried, for that).
+const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
+
+type Attempt =
+  | { readonly kind: 'answer'; readonly answer: QrsAnswer }
+  | { readonly kind: 'failure'; readonly error: QrsError; readonly retryable: boolean };
+
+function failed(error: QrsError, retryable: boolean): Attempt {
+  return { kind: 'failure', error, retryable };
+}
+
+function buildBaseUrl(settings: QrsSettings): string {
+  const scheme = settings.useSSL ? 'https' : 'http';
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return `${scheme}://${host}:${settings.port}/qrs`;
+}
+
+function buildAgent(settings: QrsSettings): http.Agent {
+  const common = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  if (!settings.useSSL) return new http.Agent(common);
+  const secureContext = createClientSecureContext(settings);
+  return new https.Agent({ ...common, secureContext, rejectUnauthorized: settings.rejectUnauthorized });
+}
+
+function staticHeaders(settings: QrsSettings): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  for (const { name, value } of settings.headers) headers[name] = value;
+  return headers;
+}
+
+export function createQrsTransport(settings: QrsSettings, deps: { logger: Logger }): QrsTransport {
+  const { logger } = deps;
+  const agent = buildAgent(settings);
+  const closing = new AbortController();
+  const instance: AxiosInstance = axios.create({
+    baseURL: buildBaseUrl(settings),
+    timeout: settings.timeoutMs,
+    headers: staticHeaders(settings),
+    httpAgent: agent,
+    httpsAgent: agent,
+    proxy: false,
+    maxRedirects: 0,
+    maxContentLength: MAX_ANSWER_BYTES,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    paramsSerializer: { serialize: encodeQueryString },
+    transitional: { clarifyTimeoutError: true },
+  });
+
+  function failureOf(error: unknown, context: QrsCallContext): Attempt {
+    if (!axios.isAxiosError(error)) throw error;
+    const code = error.code ?? 'UNKNOWN';
+    const options = { cause: error };
+    if (closing.signal.aborted) {
+      return failed(new QrsUnavailableError(context, 'client is closed', options), false);
+    }
+    if (TIMEOUT_CODES.has(code)) {
+      return failed(new QrsTimeoutError(context, `no answer within ${settings.timeoutMs} ms`, options), true);
+    }
+    if (code === axios.AxiosError.ERR_BAD_RESPONSE) {
+      return failed(new QrsResponseError(context, error.message, options), false);
+    }
+    const reason = error.message.includes(code) ? error.message : `${error.message} (${code})`;
+    return failed(new QrsUnavailableError(context, reason, options), true);
+  }
+
+  async function attempt(call: QrsCall<unknown>, context: QrsCallContext): Promise<Attempt> {
+    const xrfkey = createXrfkey();
+    let response: AxiosResponse<unknown>;
+    let statusError: AxiosError | undefined;
+    try {
+      response = await instance.request({
+        method: call.method,
+        url: call.path,
+        params: call.filter === undefined ? { xrfkey } : { xrfkey, filter: call.filter },
+        headers: { 'X-Qlik-Xrfkey': xrfkey },
+        data: call.body,
+        signal: closing.signal,
+      });
+    } catch (error) {
+      if (!axios.isAxiosError(error) || error.response === undefined) return failureOf(error, context);
+      // A non-2xx answer: still an answer (404 means "no such task" to a start).
+      response = error.response;
+      statusError = error;
+    }
+    const answer: QrsAnswer = {
+      status: response.status,
+      statusText: response.statusText,
+      text: typeof response.data === 'string' ? response.data : '',
+      statusError,
+    };
+    if (answer.status >= 500) {
+      const answered = { ...context, status: answer.status, bodyExcerpt: excerptOf(answer.text) };
+      return failed(new QrsResponseError(answered, unexpectedStatus(answer).message, { cause: statusError }), true);
+    }
+    return { kind: 'answer', answer };
+  }
+
+  function logFailure(error: QrsError, filter: QrsFilter | undefined): void {
+    // A 4xx is QRS refusing one request; anything else means QRS itself is in trouble.
+    const refused = error instanceof QrsResponseError && error.status !== undefined && error.status < 500;
+    const level = refused ? 'warn' : 'error';
+    logger.log(level, error.message, {
+      code: error.code,
+      method: error.method,
+      endpoint: error.endpoint,
+      status: error.status,
+      bodyExcerpt: error.bodyExcerpt,
+      filter,
+    });
+  }
+
+  async function call<T>(qrsCall: QrsCall<T>): Promise<T> {
+    const context: QrsCallContext = { method: qrsCall.method, endpoint: `/qrs${qrsCall.path}` };
+    // Starts are never retried: QRS may have started the task before the connection broke.
+    const attempts = qrsCall.method === 'GET' ? settings.retries + 1 : 1;
+    for (let attemptNumber = 1; ; attemptNumber += 1) {
+      const outcome = closing.signal.aborted
+        ? failed(new QrsUnavailableError(context, 'client is closed'), false)
+        : await attempt(qrsCall, context);
+      if (outcome.kind === 'answer') {
+        try {
+          return qrsCall.interpret(outcome.answer);
+        } catch (error) {
+          if (!(error instanceof UnexpectedAnswerError)) throw error;
+          const { answer } = outcome;
+          const answered = { ...context, status: answer.status, bodyExcerpt: excerptOf(answer.text) };
+          const responseError = new QrsResponseError(answered, error.message, { cause: answer.statusError ?? error });
+          logFailure(responseError, qrsCall.filter);
+          throw responseError;
+        }
+      }
+      if (!outcome.retryable || attemptNumber >= attempts) {
+        logFailure(outcome.error, qrsCall.filter);
+        throw outcome.error;
+      }
+      logger.debug(`${outcome.error.message}; retry ${attemptNumber} of ${settings.retries}`);
+      try {
+        await sleep(retryDelayMs(attemptNumber), undefined, { signal: closing.signal });
+      } catch {
+        // Aborted by close(); the next loop turn reports the closed client.
+      }
+    }
+  }
+
+  async function close(): Promise<void> {
+    closing.abort();
+    agent.destroy();
+  }
+
+  return { call, close };
+}
