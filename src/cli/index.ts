@@ -1,0 +1,1 @@
+export { parseArgs, usageText, type CliCommand } from './args.js';

@@ -1,0 +1,3 @@
+export { loadSettings, type LoadOverrides } from './load.js';
+export { ConfigValidationError, type ConfigProblem } from './config-validation-error.js';
+export * from './settings.js';

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { ButlerFile } from './schema.js';
+import type { Settings } from './settings.js';
+import type { PathResolver } from './resolve-path.js';
+
+/** Renames validated Butler keys to the Settings shape and makes every path absolute. */
+export function toSettings(file: ButlerFile, configFile: string, resolvePath: PathResolver): Settings {
+  const butler = file.Butler;
+  const { restServerConfig: server, keyValueStore: kv, configQRS: qrs, cert, startTaskFilter } = butler;
+  const { tls } = server;
+  const optionalPath = (key: 'cert' | 'key' | 'ca') => {
+    const configured = tls[key];
+    return configured === null ? null : resolvePath(['Butler', 'restServerConfig', 'tls', key], configured);
+  };
+
+  return {
+    configFile: path.resolve(configFile),
+    logging: {
+      level: butler.logLevel,
+      fileLogging: butler.fileLogging,
+      directory: resolvePath(['Butler', 'logDirectory'], butler.logDirectory),
+      format: butler.logFormat,
+    },
+    server: {
+      enable: server.enable,
+      host: server.serverHost,
+      port: server.serverPort,
+      backgroundServerPort: server.backgroundServerPort,
+      tls: { enable: tls.enable, cert: optionalPath('cert'), key: optionalPath('key'), ca: optionalPath('ca') },
+      bodyLimitBytes: server.bodyLimit,
+      shutdownTimeoutMs: server.shutdownTimeoutMs,
+    },
+    endpoints: {
+      senseStartTask: butler.restServerEndpointsEnable.senseStartTask,
+      keyValueStore: butler.restServerEndpointsEnable.keyValueStore,
+      butlerping: butler.restServerEndpointsEnable.butlerping,
+      apiListEnabledEndpoints: butler.restServerEndpointsEnable.apiListEnabledEndpoints,
+    },
+    startTask: {
+      filter: {
+        enable: startTaskFilter.enable,
+        taskIds: [...startTaskFilter.allowTask.taskId],
+        tags: [...startTaskFilter.allowTask.tag],
+        customProperties: startTaskFilter.allowTask.customProperty.map(({ name, value }) => ({ name, value })),
+      },
+      maxItems: butler.startTask.maxItems,
+      startConcurrency: butler.startTask.startConcurrency,
+    },
+    keyValueStore: {
+      enable: kv.enable,
+      backend: kv.backend,
+      maxKeysPerNamespace: kv.maxKeysPerNamespace,
+      maxNamespaces: kv.maxNamespaces,
+      maxKeyLength: kv.maxKeyLength,
+      maxValueLength: kv.maxValueLength,
+      maxNamespaceLength: kv.maxNamespaceLength,
+      sweepIntervalMs: kv.sweepIntervalMs,
+      sqlite: { path: resolvePath(['Butler', 'keyValueStore', 'sqlite', 'path'], kv.sqlite.path) },
+      redis: { url: kv.redis.url, keyPrefix: kv.redis.keyPrefix },
+    },
+    qrs: {
+      host: qrs.host,
+      port: qrs.port,
+      useSSL: qrs.useSSL,
+      rejectUnauthorized: qrs.rejectUnauthorized,
+      headers: qrs.headers.static.map(({ name, value }) => ({ name, value })),
+      clientCert: resolvePath(['Butler', 'cert', 'clientCert'], cert.clientCert),
+      clientCertKey: resolvePath(['Butler', 'cert', 'clientCertKey'], cert.clientCertKey),
+      clientCertCA: resolvePath(['Butler', 'cert', 'clientCertCA'], cert.clientCertCA),
+      timeoutMs: qrs.timeoutMs,
+      retries: qrs.retries,
+      filterQuoteEscape: qrs.filterQuoteEscape,
+      maxIdsPerLookup: qrs.maxIdsPerLookup,
+      readinessCacheMs: qrs.readinessCacheMs,
+    },
+  };
+}

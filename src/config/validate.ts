@@ -1,0 +1,110 @@
+import { Value } from 'typebox/value';
+import { ConfigValidationError, type ConfigProblem } from './config-validation-error.js';
+import { ButlerFileSchema, type ButlerFile, type LeafAnnotations } from './schema.js';
+import { describeValue, isMapping, valueAt } from './value-shape.js';
+import { describeSource, formatKeyPath, type KeyPath, type ValueSources } from './value-sources.js';
+
+/**
+ * Checks the merged document once against the schema plus the rules that span keys, and
+ * throws one ConfigValidationError listing every problem, each naming its source and key.
+ */
+export function validateButlerFile(document: unknown, sources: ValueSources): ButlerFile {
+  const problems = [...schemaProblems(document, sources), ...crossKeyProblems(document, sources)];
+  const [first, ...rest] = problems;
+  if (first) throw new ConfigValidationError([first, ...rest]);
+  if (!Value.Check(ButlerFileSchema, document)) {
+    // schemaProblems reports every schema error, so this only narrows the type.
+    throw new ConfigValidationError([{ keyPath: 'Butler', message: 'Butler: invalid configuration' }]);
+  }
+  return document;
+}
+
+function schemaProblems(document: unknown, sources: ValueSources): ConfigProblem[] {
+  const paths: KeyPath[] = [];
+  for (const error of Value.Errors(ButlerFileSchema, document)) {
+    const at = parsePointer(error.instancePath);
+    if (error.keyword === 'required') {
+      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
+      paths.push(...missing.map((key) => [...at, key]));
+    } else {
+      paths.push(at);
+    }
+  }
+  return outermostOnly(paths).map((path) => {
+    const annotations = annotationsAt(path);
+    const value = valueAt(document, path);
+    const got = annotations.sensitive
+      ? '(the value is not shown: it may hold a credential)'
+      : `got ${describeValue(value)}`;
+    return problemAt(path, sources, `must be ${annotations.expected}, ${got}`);
+  });
+}
+
+function crossKeyProblems(document: unknown, sources: ValueSources): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const tlsPath = ['Butler', 'restServerConfig', 'tls'];
+  const tls = valueAt(document, tlsPath);
+  if (isMapping(tls) && tls.enable === true) {
+    for (const key of ['cert', 'key']) {
+      if (tls[key] === null) {
+        const complaint = 'must be a file path when tls.enable is true';
+        problems.push(problemAt([...tlsPath, key], sources, complaint, [...tlsPath, 'enable']));
+      }
+    }
+  }
+  const headersPath = ['Butler', 'configQRS', 'headers', 'static'];
+  const headers = valueAt(document, headersPath);
+  if (Array.isArray(headers) && !headers.some(isQlikUserHeader)) {
+    const complaint = 'must include an X-Qlik-User header (QRS identifies the caller by it)';
+    problems.push(problemAt(headersPath, sources, complaint));
+  }
+  return problems;
+}
+
+function isQlikUserHeader(header: unknown): boolean {
+  return isMapping(header) && typeof header.name === 'string' && header.name.toLowerCase() === 'x-qlik-user';
+}
+
+/** `sourcePath` names the key whose value made the problem when that is not `path` itself. */
+function problemAt(
+  path: KeyPath,
+  sources: ValueSources,
+  complaint: string,
+  sourcePath: KeyPath = path,
+): ConfigProblem {
+  const keyPath = formatKeyPath(path);
+  return { keyPath, message: `${describeSource(sources.sourceOf(sourcePath))}: ${keyPath} ${complaint}` };
+}
+
+/** JSON pointer (`/Butler/configQRS/port`) to key path; digits are list indexes. */
+function parsePointer(pointer: string): KeyPath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+/** One problem per bad value: drop duplicates and anything inside an already reported key. */
+function outermostOnly(paths: KeyPath[]): KeyPath[] {
+  const kept: KeyPath[] = [];
+  for (const path of [...paths].sort((a, b) => a.length - b.length)) {
+    if (!kept.some((outer) => outer.every((segment, index) => path[index] === segment))) kept.push(path);
+  }
+  return kept.sort((a, b) => formatKeyPath(a).localeCompare(formatKeyPath(b)));
+}
+
+function annotationsAt(path: KeyPath): LeafAnnotations {
+  let schema: unknown = ButlerFileSchema;
+  for (const segment of path) {
+    if (!isMapping(schema)) break;
+    if (typeof segment === 'number') schema = schema.items;
+    else schema = isMapping(schema.properties) ? schema.properties[segment] : undefined;
+  }
+  const annotated = isMapping(schema) ? schema : {};
+  return {
+    expected: typeof annotated.expected === 'string' ? annotated.expected : 'a valid value',
+    sensitive: annotated.sensitive === true,
+  };
+}

@@ -1,0 +1,43 @@
+import winston from 'winston';
+import type { Logger } from 'winston';
+import DailyRotateFile from 'winston-daily-rotate-file';
+import type { LoggingSettings } from '../config/settings.js';
+import { lineFormat } from './formats.js';
+
+export interface LoggerOptions {
+  /**
+   * Where console lines go instead of the process console (tests capture output here).
+   * Leave unset in the service.
+   */
+  consoleStream?: NodeJS.WritableStream;
+}
+
+/**
+ * The service's logger: npm levels (error, warn, info, verbose, debug, silly) as in Butler,
+ * always to the console, and also to daily rotating files in `settings.directory` when
+ * `settings.fileLogging` is on. Call `closeLogger(logger)` at shutdown to flush the files.
+ */
+export function createLogger(settings: LoggingSettings, options: LoggerOptions = {}): Logger {
+  const transports: winston.transport[] = [
+    options.consoleStream
+      ? new winston.transports.Stream({ stream: options.consoleStream })
+      : new winston.transports.Console(),
+  ];
+  if (settings.fileLogging) {
+    transports.push(
+      new DailyRotateFile({
+        dirname: settings.directory,
+        filename: 'sense-task-gateway.%DATE%.log',
+        datePattern: 'YYYY-MM-DD',
+        utc: true, // file dates match the UTC timestamps on the lines
+        maxFiles: '30d',
+      }),
+    );
+  }
+  return winston.createLogger({
+    levels: winston.config.npm.levels,
+    level: settings.level,
+    format: lineFormat(settings.format),
+    transports,
+  });
+}
