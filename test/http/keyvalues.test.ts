@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import winston from 'winston';
+import type { KeyValueStoreSettings } from '../../src/config/settings.js';
+import { createKvStore } from '../../src/kvstore/index.js';
+import type { KvStore } from '../../src/kvstore/types.js';
+import { buildTestApp, listen, testSettings } from '../helpers/app.js';
+import { startRedis } from '../helpers/redis.js';
+
+const silent = winston.createLogger({ silent: true });
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: unknown;
+}
+
+/** A running app with a real store behind a real socket (method override needs one). */
+async function serve(
+  t: TestContext,
+  options: { store?: Partial<KeyValueStoreSettings>; now?: () => number; kv?: KvStore | null } = {},
+): Promise<{ app: FastifyInstance; call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer> }> {
+  const settings = testSettings({ keyValueStore: { backend: 'memory', ...options.store } });
+  let kv = options.kv;
+  if (kv === undefined) {
+    const store = await createKvStore(settings.keyValueStore, { logger: silent, now: options.now });
+    t.after(() => store.close());
+    kv = store;
+  }
+  const app = await buildTestApp({ settings, kv });
+  t.after(() => app.close());
+  const base = await listen(app);
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type'), body: text === '' ? undefined : JSON.parse(text) };
+  };
+  return { app, call };
+}
+
+function assertError(answer: Answer, status: number, code: string, message?: RegExp): void {
+  assert.equal(answer.status, status, JSON.stringify(answer.body));
+  const body = answer.body as { statusCode: number; code: string; message: string };
+  assert.equal(body.statusCode, status);
+  assert.equal(body.code, code);
+  if (message) assert.match(body.message, message);
+}
+
+describe('key-value endpoints', () => {
+  it('store, read, probe, list and delete pairs like Butler', async (t) => {
+    const { call } = await serve(t);
+    const created = await call('POST', '/v4/keyvalues/MyFineNamespace', { key: 'AnImportantKey', value: 'TheValue', ttl: 60000 });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body, { namespace: 'MyFineNamespace', key: 'AnImportantKey', value: 'TheValue', ttl: 60000 });
+    await call('POST', '/v4/keyvalues/MyFineNamespace', { key: 'Other', value: 'x' });
+
+    assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, ['MyFineNamespace']);
+    const read = await call('GET', '/v4/keyvalues/MyFineNamespace?key=AnImportantKey');
+    assert.equal(read.status, 200);
+    assert.deepEqual(read.body, { namespace: 'MyFineNamespace', key: 'AnImportantKey', value: 'TheValue' });
+    assert.deepEqual((await call('GET', '/v4/keyvalues/MyFineNamespace/keyexists?key=AnImportantKey')).body, {
+      keyExists: true,
+      keyValue: { namespace: 'MyFineNamespace', key: 'AnImportantKey', value: 'TheValue' },
+    });
+    assert.deepEqual((await call('GET', '/v4/keyvalues/MyFineNamespace/keyexists?key=Nope')).body, { keyExists: false, keyValue: {} });
+
+    const list = await call('GET', '/v4/keylist/MyFineNamespace');
+    assert.equal(list.status, 200);
+    assert.match(list.contentType ?? '', /^application\/json/);
+    assert.deepEqual(list.body, { namespace: 'MyFineNamespace', keys: [{ key: 'AnImportantKey' }, { key: 'Other' }] });
+
+    const deleted = await call('DELETE', '/v4/keyvalues/MyFineNamespace/AnImportantKey');
+    assert.equal(deleted.status, 204);
+    assert.equal(deleted.body, undefined);
+    assertError(await call('GET', '/v4/keyvalues/MyFineNamespace?key=AnImportantKey'), 404, 'ERR_KV_NOT_FOUND', /key "AnImportantKey" not found in namespace "MyFineNamespace"/);
+    assertError(await call('DELETE', '/v4/keyvalues/MyFineNamespace/AnImportantKey'), 404, 'ERR_KV_NOT_FOUND');
+
+    assert.equal((await call('DELETE', '/v4/keyvalues/MyFineNamespace')).status, 204);
+    assertError(await call('DELETE', '/v4/keyvalues/MyFineNamespace'), 404, 'ERR_KV_NOT_FOUND', /namespace "MyFineNamespace" not found/);
+    assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, []);
+  });
+
+  it('answers 404 for a missing namespace, except for keyexists', async (t) => {
+    const { call } = await serve(t);
+    assertError(await call('GET', '/v4/keyvalues/nowhere?key=k'), 404, 'ERR_KV_NOT_FOUND', /namespace "nowhere" not found/);
+    assertError(await call('GET', '/v4/keylist/nowhere'), 404, 'ERR_KV_NOT_FOUND');
+    assertError(await call('DELETE', '/v4/keyvalues/nowhere/k'), 404, 'ERR_KV_NOT_FOUND', /namespace "nowhere" not found/);
+    const probe = await call('GET', '/v4/keyvalues/nowhere/keyexists?key=k');
+    assert.equal(probe.status, 200);
+    assert.deepEqual(probe.body, { keyExists: false, keyValue: {} });
+  });
+
+  it('takes what load scripts send: numeric-string TTLs, "" TTLs, empty values, encoded namespaces', async (t) => {
+    const { call } = await serve(t);
+    const namespace = 'Sales app: 2024/Q1';
+    const path = `/v4/keyvalues/${encodeURIComponent(namespace)}`;
+    const withTtl = await call('POST', path, '{"key":"lastReload","value":"2024-03-31","ttl":"5000"}');
+    assert.equal(withTtl.status, 201);
+    assert.deepEqual(withTtl.body, { namespace, key: 'lastReload', value: '2024-03-31', ttl: 5000 });
+    const noTtl = await call('POST', path, '{"key":"empty","value":"","ttl":""}');
+    assert.equal(noTtl.status, 201);
+    assert.deepEqual(noTtl.body, { namespace, key: 'empty', value: '', ttl: 0 });
+
+    assert.deepEqual((await call('GET', `${path}?key=empty`)).body, { namespace, key: 'empty', value: '' });
+    assert.deepEqual((await call('GET', `/v4/keylist/${encodeURIComponent(namespace)}`)).body, {
+      namespace,
+      keys: [{ key: 'empty' }, { key: 'lastReload' }],
+    });
+    assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, [namespace]);
+  });
+
+  it('deletes through POST with X-HTTP-Method-Override: DELETE', async (t) => {
+    const { call } = await serve(t);
+    await call('POST', '/v4/keyvalues/ns', { key: 'a', value: '1' });
+    await call('POST', '/v4/keyvalues/ns', { key: 'b', value: '2' });
+    const override = { 'X-HTTP-Method-Override': 'DELETE' };
+
+    assert.equal((await call('POST', '/v4/keyvalues/ns/a', undefined, override)).status, 204);
+    assertError(await call('POST', '/v4/keyvalues/ns/a', undefined, override), 404, 'ERR_KV_NOT_FOUND');
+    assert.deepEqual((await call('GET', '/v4/keylist/ns')).body, { namespace: 'ns', keys: [{ key: 'b' }] });
+    assert.equal((await call('POST', '/v4/keyvalues/ns', undefined, override)).status, 204);
+    assertError(await call('GET', '/v4/keylist/ns'), 404, 'ERR_KV_NOT_FOUND');
+  });
+
+  it('refuses bad input with 400 naming the field', async (t) => {
+    const { call } = await serve(t);
+    assertError(await call('GET', '/v4/keyvalues/ns'), 400, 'FST_ERR_VALIDATION', /key/);
+    assertError(await call('GET', '/v4/keyvalues/ns/keyexists'), 400, 'FST_ERR_VALIDATION', /key/);
+    assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k' }), 400, 'FST_ERR_VALIDATION', /value/);
+    assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k', value: null }), 400, 'ERR_BAD_REQUEST', /value/);
+    assertError(await call('POST', '/v4/keyvalues/ns', { key: '', value: 'v' }), 400, 'FST_ERR_VALIDATION', /key/);
+    assertError(await call('POST', '/v4/keyvalues/ns', { value: 'v' }), 400, 'FST_ERR_VALIDATION', /key/);
+    assertError(await call('POST', '/v4/keyvalues/ns', ''), 400, 'FST_ERR_VALIDATION');
+    for (const ttl of ['soon', '1.5', -1]) {
+      assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl }), 400, 'ERR_BAD_REQUEST', /body\.ttl is not a valid TTL/);
+    }
+    assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, []);
+  });
+
+  it('answers 409 at the count limits and 413 for an oversized value', async (t) => {
+    const { call } = await serve(t, { store: { maxKeysPerNamespace: 2, maxNamespaces: 2, maxValueLength: 5 } });
+    await call('POST', '/v4/keyvalues/one', { key: 'a', value: '1' });
+    await call('POST', '/v4/keyvalues/one', { key: 'b', value: '2' });
+    assertError(await call('POST', '/v4/keyvalues/one', { key: 'c', value: '3' }), 409, 'ERR_KV_LIMIT', /Butler\.keyValueStore\.maxKeysPerNamespace/);
+    assert.equal((await call('POST', '/v4/keyvalues/one', { key: 'a', value: 'again' })).status, 201);
+    await call('POST', '/v4/keyvalues/two', { key: 'a', value: '1' });
+    assertError(await call('POST', '/v4/keyvalues/three', { key: 'a', value: '1' }), 409, 'ERR_KV_LIMIT', /Butler\.keyValueStore\.maxNamespaces/);
+    assertError(await call('POST', '/v4/keyvalues/one', { key: 'a', value: '123456' }), 413, 'ERR_KV_LIMIT', /maxValueLength/);
+    assert.deepEqual((await call('GET', '/v4/keyvalues/one?key=a')).body, { namespace: 'one', key: 'a', value: 'again' });
+  });
+
+  it('forgets a pair once its TTL has passed', async (t) => {
+    let now = Date.now();
+    const { call } = await serve(t, { now: () => now });
+    await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl: '60000' });
+    now += 59_999;
+    assert.equal((await call('GET', '/v4/keyvalues/ns?key=k')).status, 200);
+    now += 1;
+    assertError(await call('GET', '/v4/keyvalues/ns?key=k'), 404, 'ERR_KV_NOT_FOUND');
+    assert.deepEqual((await call('GET', '/v4/keyvalues/ns/keyexists?key=k')).body, { keyExists: false, keyValue: {} });
+    assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, []);
+  });
+
+  it('answers 503 ERR_KV_DISABLED on every endpoint when the store is disabled', async (t) => {
+    const { call } = await serve(t, { kv: null });
+    const requests: Array<[string, string, unknown?]> = [
+      ['GET', '/v4/keyvaluesnamespaces'],
+      ['GET', '/v4/keyvalues/ns?key=k'],
+      ['GET', '/v4/keyvalues/ns/keyexists?key=k'],
+      ['POST', '/v4/keyvalues/ns', { key: 'k', value: 'v' }],
+      ['DELETE', '/v4/keyvalues/ns/k'],
+      ['DELETE', '/v4/keyvalues/ns'],
+      ['GET', '/v4/keylist/ns'],
+    ];
+    for (const [method, path, body] of requests) {
+      assertError(
+        await call(method, path, body),
+        503,
+        'ERR_KV_DISABLED',
+        /^key-value store is disabled \(Butler\.keyValueStore\.enable is false\)$/,
+      );
+    }
+  });
+
+  it('answers 503 ERR_KV_UNAVAILABLE when the backend fails, while the rest keeps working', { timeout: 60_000 }, async (t) => {
+    const redis = await startRedis();
+    t.after(() => redis.stop());
+    const store = await createKvStore(
+      { ...testSettings().keyValueStore, backend: 'redis', redis: { url: redis.url, keyPrefix: 'http-test' } },
+      { logger: silent },
+    );
+    t.after(() => store.close());
+    const { call } = await serve(t, { kv: store });
+    assert.equal((await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v' })).status, 201);
+
+    await redis.stop();
+    assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v' }), 503, 'ERR_KV_UNAVAILABLE', /key-value backend \(redis\) failed/);
+    assertError(await call('GET', '/v4/keyvalues/ns?key=k'), 503, 'ERR_KV_UNAVAILABLE');
+    assertError(await call('GET', '/v4/keyvaluesnamespaces'), 503, 'ERR_KV_UNAVAILABLE');
+    const ping = await call('GET', '/v4/butlerping');
+    assert.equal(ping.status, 200);
+  });
+
+  it('documents all seven operations in the OpenAPI document', async (t) => {
+    const { app } = await serve(t);
+    const response = await app.inject({ method: 'GET', url: '/documentation/json' });
+    const paths = (response.json() as { paths: Record<string, Record<string, { tags?: string[] }>> }).paths;
+    const operations = Object.entries(paths)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })))
+      .filter(({ operation }) => operation.tags?.includes('Key-value store'))
+      .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+      .sort();
+    assert.deepEqual(operations, [
+      'DELETE /v4/keyvalues/{namespace}',
+      'DELETE /v4/keyvalues/{namespace}/{key}',
+      'GET /v4/keylist/{namespace}',
+      'GET /v4/keyvalues/{namespace}',
+      'GET /v4/keyvalues/{namespace}/keyexists',
+      'GET /v4/keyvaluesnamespaces',
+      'POST /v4/keyvalues/{namespace}',
+    ]);
+  });
+});

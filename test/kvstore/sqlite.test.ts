@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import KeyvSqlite from '@keyv/sqlite';
+import winston from 'winston';
+import { createKvStore, KvUnavailableError } from '../../src/kvstore/index.js';
+import { spawnTs } from '../helpers/process.js';
+import { kvStoreContract, storeSettings, type ContractLimits } from './contract.js';
+
+const root = mkdtempSync(join(tmpdir(), 'kv-sqlite-test-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let files = 0;
+const freshPath = () => join(root, `store-${++files}`, 'kv.sqlite');
+
+const LIMITS: ContractLimits = {
+  maxKeysPerNamespace: 1000,
+  maxNamespaces: 1000,
+  maxKeyLength: 200,
+  maxValueLength: 10000,
+  maxNamespaceLength: 200,
+  sweepIntervalMs: 3_600_000,
+};
+const silent = winston.createLogger({ silent: true });
+const openAt = (path: string) => createKvStore(storeSettings('sqlite', LIMITS, { sqlite: { path } }), { logger: silent });
+
+kvStoreContract('sqlite', ({ now, limits, logger }) =>
+  createKvStore(storeSettings('sqlite', limits, { sqlite: { path: freshPath() } }), { logger, now }),
+);
+
+/** Reads the file with a connection of its own, the way another tool would. */
+async function inspect<T>(path: string, sql: string): Promise<T[]> {
+  const connection = new KeyvSqlite({ uri: `sqlite://${path}`, table: 'kv_values' });
+  try {
+    return (await connection.query(sql)) as T[];
+  } finally {
+    await connection.disconnect();
+  }
+}
+
+describe('sqlite key-value backend', () => {
+  it('creates its folder and uses WAL journal mode', async (t) => {
+    const path = freshPath();
+    const store = await openAt(path);
+    t.after(() => store.close());
+    await store.set('ns', 'k', 'v', 0);
+    assert.ok(existsSync(path));
+    assert.deepEqual(await inspect(path, 'PRAGMA journal_mode'), [{ journal_mode: 'wal' }]);
+  });
+
+  it('keeps pairs and TTLs across a close and reopen', async () => {
+    const path = freshPath();
+    const first = await openAt(path);
+    await first.set('app one', 'k:1', 'v1', 3_600_000);
+    await first.set('app one', 'k:2', '', 0);
+    await first.close();
+
+    const second = await openAt(path);
+    try {
+      assert.deepEqual(await second.get('app one', 'k:1'), { namespace: 'app one', key: 'k:1', value: 'v1', ttl: 3_600_000 });
+      assert.deepEqual(await second.listKeys('app one'), ['k:1', 'k:2']);
+      assert.deepEqual(await second.listNamespaces(), ['app one']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('removes swept pairs from the file itself', async (t) => {
+    let now = Date.now();
+    const path = freshPath();
+    const store = await createKvStore(storeSettings('sqlite', LIMITS, { sqlite: { path } }), { logger: silent, now: () => now });
+    t.after(() => store.close());
+    await store.set('ns', 'gone', 'v', 1000);
+    await store.set('ns', 'kept', 'v', 0);
+    now += 1000;
+    assert.equal(await store.sweepExpired(), 1);
+    assert.deepEqual(await inspect(path, 'SELECT count(*) AS n FROM kv_values'), [{ n: 1 }]);
+    assert.deepEqual(await inspect(path, 'SELECT ns, key FROM kv_index'), [{ ns: 'ns', key: 'kept' }]);
+  });
+
+  it('keeps every acknowledged write when the writing process is SIGKILLed', async (t) => {
+    const path = freshPath();
+    const writer = spawnTs('test/kvstore/fixtures/sqlite-writer.ts', [path]);
+    t.after(() => writer.stop());
+    // Several writes are in flight at once, so some share a transaction (group commit).
+    await writer.waitFor(/^ok 300$/m);
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+
+    const acknowledged = [...writer.output().matchAll(/^ok (\d+)$/gm)].map((match) => `key-${match[1]}`);
+    assert.ok(acknowledged.length > 300);
+    const store = await openAt(path);
+    try {
+      const stored = new Set(await store.listKeys('durable'));
+      const lost = acknowledged.filter((key) => !stored.has(key));
+      assert.deepEqual(lost, [], 'acknowledged writes missing after SIGKILL');
+      for (const key of acknowledged.slice(0, 20)) assert.equal((await store.get('durable', key))?.value, `value of ${key}`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails with KvUnavailableError when the file cannot be opened', async () => {
+    const blocker = join(root, 'not-a-folder');
+    writeFileSync(blocker, 'a file where a folder should be');
+    await assert.rejects(openAt(join(blocker, 'kv.sqlite')), (error: unknown) => {
+      assert.ok(error instanceof KvUnavailableError);
+      assert.equal(error.statusCode, 503);
+      assert.match(error.message, /^cannot open the key-value store \(sqlite\) at Butler\.keyValueStore\.sqlite\.path ".*not-a-folder.*": /);
+      assert.ok(error.cause instanceof Error);
+      return true;
+    });
+  });
+});
