@@ -1,0 +1,35 @@
+import Type from 'typebox';
+
+export const PingResponse = Type.Object(
+  {
+    response: Type.String({ examples: ['Butler reporting for duty'] }),
+    butlerVersion: Type.String({ description: 'Version of sense-task-gateway', examples: ['0.1.0'] }),
+  },
+  { description: 'The service is up and answering.' },
+);
+
+export const EndpointsEnabledResponse = Type.Array(Type.String(), {
+  description: 'Config key names (under Butler.restServerEndpointsEnable) of the enabled endpoints, sorted.',
+  examples: [['apiListEnabledEndpoints', 'butlerping', 'keyValueStore', 'senseStartTask']],
+});
+
+export const HealthResponse = Type.Object(
+  { status: Type.Literal('ok') },
+  { description: 'The process is alive. Depends on no configuration flag and on no backend.' },
+);
+
+export const ReadinessResponse = Type.Object(
+  {
+    ready: Type.Boolean(),
+    qrs: Type.Object({
+      ready: Type.Boolean(),
+      detail: Type.String({ examples: ['QRS 14.20.3 reachable'] }),
+      checkedAt: Type.String({ format: 'date-time' }),
+    }),
+  },
+  {
+    description:
+      'Whether QRS is reachable and accepts the client certificate. The probe result is cached ' +
+      '(Butler.configQRS.readinessCacheMs), so polling this cannot hammer QRS.',
+  },
+);

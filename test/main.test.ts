@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { generateCertBundle, writeCertBundle } from '../src/simulator/index.js';
+import { freePort, spawnTs } from './helpers/process.js';
+
+const MAIN = 'src/main.ts';
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stg-main-'));
+  await writeCertBundle(join(dir, 'certs'), await generateCertBundle());
+});
+
+async function configFile(name: string, body: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, body);
+  return path;
+}
+
+function butlerYaml(port: number, extra = ''): string {
+  return `Butler:
+  logLevel: info
+  restServerConfig:
+    enable: true
+    serverHost: 127.0.0.1
+    serverPort: ${port}
+    backgroundServerPort: 8081
+  restServerEndpointsEnable:
+    butlerping: true
+    apiListEnabledEndpoints: true
+    keyValueStore: false
+    senseStartTask: false
+  keyValueStore:
+    enable: false
+  cert:
+    clientCert: certs/client.pem
+    clientCertKey: certs/client_key.pem
+    clientCertCA: certs/root.pem
+${extra}`;
+}
+
+test('--version and --help answer and exit 0', async () => {
+  const version = spawnTs(MAIN, ['--version']);
+  assert.equal(await version.exited, 0);
+  assert.match(version.output(), /^\d+\.\d+\.\d+/);
+  const help = spawnTs(MAIN, ['--help']);
+  assert.equal(await help.exited, 0);
+  assert.match(help.output(), /--configfile/);
+  assert.match(help.output(), /--loglevel/);
+});
+
+test('without --configfile the CLI says so and exits non-zero', async () => {
+  const run = spawnTs(MAIN, []);
+  assert.notEqual(await run.exited, 0);
+  assert.match(run.output(), /configfile/);
+});
+
+test('a missing config file exits non-zero with a message naming the file', async () => {
+  const missing = join(dir, 'nope.yaml');
+  const run = spawnTs(MAIN, ['-c', missing]);
+  assert.equal(await run.exited, 1);
+  assert.ok(run.output().includes(missing), run.output());
+  assert.doesNotMatch(run.output(), /\n\s+at /, 'no stack trace for a config error');
+});
+
+test('a YAML syntax error exits non-zero naming the file', async () => {
+  const path = await configFile('broken.yaml', 'Butler:\n  logLevel: info\n   restServerConfig: [\n');
+  const run = spawnTs(MAIN, ['--configfile', path]);
+  assert.equal(await run.exited, 1);
+  assert.ok(run.output().includes(path), run.output());
+});
+
+test('a file that is not a Butler YAML file exits non-zero naming the file', async () => {
+  const path = await configFile('binary.yaml', Buffer.from([0, 159, 146, 150, 0, 1]).toString('latin1'));
+  const run = spawnTs(MAIN, ['-c', path]);
+  assert.equal(await run.exited, 1);
+  assert.ok(run.output().includes(path), run.output());
+});
+
+test('an invalid value exits non-zero naming the key path', async () => {
+  const path = await configFile('bad-port.yaml', butlerYaml(8080).replace('serverPort: 8080', 'serverPort: eighty'));
+  const run = spawnTs(MAIN, ['-c', path]);
+  assert.equal(await run.exited, 1);
+  assert.match(run.output(), /Butler\.restServerConfig\.serverPort/);
+});
+
+test('an invalid --loglevel exits non-zero', async () => {
+  const path = await configFile('ok.yaml', butlerYaml(8080));
+  const run = spawnTs(MAIN, ['-c', path, '-l', 'chatty']);
+  assert.notEqual(await run.exited, 0);
+  assert.match(run.output(), /loglevel|chatty/i);
+});
+
+test('npm start path: serves ping and the documentation, says backgroundServerPort is unused, exits 0 on SIGTERM', async (t) => {
+  const port = await freePort();
+  const path = await configFile('serve.yaml', butlerYaml(port));
+  const run = spawnTs(MAIN, ['-c', path]);
+  t.after(() => run.stop());
+  await run.waitFor(/listening on/);
+  assert.match(run.output(), /backgroundServerPort.*unused/);
+  const ping = await fetch(`http://127.0.0.1:${port}/v4/butlerping`);
+  assert.equal(ping.status, 200);
+  assert.equal(((await ping.json()) as { response: string }).response, 'Butler reporting for duty');
+  const docs = await fetch(`http://127.0.0.1:${port}/documentation/`);
+  assert.equal(docs.status, 200);
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0);
+  assert.match(run.output(), /shutdown complete/);
+});
