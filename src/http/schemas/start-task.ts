@@ -1,0 +1,176 @@
+import Type from 'typebox';
+
+const APP1_TASK = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
+const APP2_TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
+
+export const StartTaskParams = Type.Object({
+  taskId: Type.String({
+    description:
+      'ID of a task to start, or `-` when only the body names what to start (`-` is never reported). ' +
+      'An ID that is not a GUID, or that QRS does not know, is reported under `tasksId.invalid`.',
+    examples: [APP1_TASK, '-'],
+  }),
+});
+
+export const StartTaskQuery = Type.Object({
+  allTaskIdsMustExist: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description:
+        'When true and any task ID (URL or `starttaskid` item) is invalid, no task selected by ID starts; ' +
+        'the valid ones are reported under `tasksId.denied`. Starts by tag or custom property are not affected.',
+    }),
+  ),
+});
+
+const StartTaskIdItem = Type.Object(
+  {
+    type: Type.Literal('starttaskid'),
+    payload: Type.Object({ taskId: Type.String({ examples: [APP2_TASK] }) }),
+  },
+  { description: 'Start one task by ID.' },
+);
+
+const StartTaskTagItem = Type.Object(
+  {
+    type: Type.Literal('starttasktag'),
+    payload: Type.Object({ tag: Type.String({ minLength: 1, examples: ['startTask1'] }) }),
+  },
+  { description: 'Start every task carrying this tag.' },
+);
+
+const StartTaskCustomPropertyItem = Type.Object(
+  {
+    type: Type.Literal('starttaskcustomproperty'),
+    payload: Type.Object({
+      customPropertyName: Type.String({ minLength: 1, examples: ['taskGroup'] }),
+      customPropertyValue: Type.String({ minLength: 1, examples: ['tasks1'] }),
+    }),
+  },
+  { description: 'Start every task whose custom property has this value.' },
+);
+
+const KeyValueItem = Type.Object(
+  {
+    type: Type.Literal('keyvaluestore'),
+    payload: Type.Object({
+      namespace: Type.String({ minLength: 1, examples: ['MyFineNamespace'] }),
+      key: Type.String({ minLength: 1, examples: ['AnImportantKey'] }),
+      value: Type.String({ examples: ['TheValue'] }),
+      ttl: Type.Optional(
+        Type.Union([Type.Integer({ minimum: 0 }), Type.String()], {
+          description:
+            'Time to live in milliseconds. Load scripts may send it as a string (`"10000"`); ' +
+            '`0`, `""` or absent means no expiry.',
+          examples: [10000, '10000', ''],
+        }),
+      ),
+    }),
+  },
+  { description: 'Store a key-value pair (a parameter for the reload) before any task starts.' },
+);
+
+/**
+ * Documents the body for the OpenAPI document. The route validates the body with
+ * parseStartItems instead, whose messages name the item index and field.
+ */
+export const StartTaskBody = Type.Union(
+  [
+    Type.Array(Type.Union([StartTaskIdItem, StartTaskTagItem, StartTaskCustomPropertyItem, KeyValueItem])),
+    Type.Object({}, { additionalProperties: false, description: 'Same as an empty array.' }),
+  ],
+  {
+    description:
+      'Optional list of items, processed in order. An absent body, `[]` and `{}` all mean "no items". ' +
+      'All key-value pairs are stored before any task starts; if they cannot be stored, nothing starts.',
+    examples: [
+      [
+        { type: 'starttaskid', payload: { taskId: APP2_TASK } },
+        { type: 'starttasktag', payload: { tag: 'startTask1' } },
+        { type: 'starttaskcustomproperty', payload: { customPropertyName: 'taskGroup', customPropertyValue: 'tasks2' } },
+        { type: 'keyvaluestore', payload: { namespace: 'MyFineNamespace', key: 'Foo', value: 'Bar', ttl: '10000' } },
+      ],
+    ],
+  },
+);
+
+const StartedTask = Type.Object({
+  taskId: Type.String({ examples: [APP1_TASK] }),
+  taskName: Type.String({ examples: ['Reload task of App1'] }),
+});
+
+const StartedTasks = (description: string) => Type.Array(StartedTask, { description });
+
+export const StartTaskResponse = Type.Object(
+  {
+    tasksId: Type.Object({
+      started: StartedTasks('Tasks named by ID that QRS confirmed as started, in request order.'),
+      invalid: Type.Array(Type.Object({ taskId: Type.String() }), {
+        description: 'Task IDs that are not GUIDs or that QRS does not know, as sent.',
+      }),
+      denied: Type.Array(Type.Object({ taskId: Type.String() }), {
+        description:
+          'Task IDs refused by Butler.startTaskFilter, or not started because allTaskIdsMustExist=true ' +
+          'and another ID was invalid, as sent.',
+      }),
+    }),
+    tasksTag: StartedTasks(
+      'Tasks started because of a `starttasktag` item, per item in QRS order. A task matched by several ' +
+        'items is listed under each, but started once per request.',
+    ),
+    tasksTagDenied: Type.Array(Type.Object({ tag: Type.String() }), {
+      description: 'Tags not on Butler.startTaskFilter.allowTask.tag (nothing was looked up or started for them).',
+    }),
+    tasksCP: StartedTasks(
+      'Tasks started because of a `starttaskcustomproperty` item, per item in QRS order; listed under ' +
+        'each matching item, started once per request.',
+    ),
+    tasksCPDenied: Type.Array(Type.Object({ name: Type.String(), value: Type.String() }), {
+      description: 'Custom property values not on Butler.startTaskFilter.allowTask.customProperty.',
+    }),
+    tasksFailed: Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        taskName: Type.String(),
+        reason: Type.String({ examples: ['Task is disabled in QRS'] }),
+      }),
+      {
+        description:
+          'Extension (not in Butler): selected tasks that did not start: disabled, refused by QRS, or QRS ' +
+          'failed during the start. They are not listed under the started lists. A failed start does not ' +
+          'fail the request (other tasks may have started), so the answer stays 200.',
+      },
+    ),
+    executions: Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        taskName: Type.String(),
+        executionSessionId: Type.String({ description: 'QRS execution session created by the start.' }),
+      }),
+      { description: 'Extension (not in Butler): one entry per task started, each task once.' },
+    ),
+  },
+  {
+    description:
+      'What was started, refused and failed. The first seven keys are Butler\'s and always present; ' +
+      '`tasksFailed` and `executions` are this service\'s extensions. A task is listed as started only ' +
+      'after QRS confirmed the start with an execution session id.',
+  },
+);
+
+export const StartTaskErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+    code: Type.Optional(Type.String()),
+  },
+  {
+    description:
+      '400: bad body or query (the message names the item index and field); 413: body too large; ' +
+      '400/409/413 with code ERR_KV_LIMIT: a key-value pair breaks a store limit; ' +
+      '502/503/504: QRS answered badly, was unreachable or too slow during the lookups; ' +
+      '503 with code ERR_KV_DISABLED or ERR_KV_UNAVAILABLE: the pairs could not be stored. ' +
+      'For all of these nothing was written and nothing was started.',
+  },
+);

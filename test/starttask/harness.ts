@@ -1,0 +1,162 @@
+/**
+ * End-to-end rig for the start-task API: the app on a real loopback socket, the real QRS
+ * client talking mutual TLS to the QRS simulator, and a real key-value store. Everything
+ * opened here is closed in `t.after`.
+ */
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import { Value } from 'typebox/value';
+import type { Logger } from 'winston';
+import type { Settings } from '../../src/config/settings.js';
+import { createKvStore } from '../../src/kvstore/index.js';
+import type { KvStore } from '../../src/kvstore/types.js';
+import { createQrsClient } from '../../src/qrs/index.js';
+import type { QrsClient } from '../../src/qrs/types.js';
+import { EMPTY_GUID, type RunningSimulator } from '../../src/simulator/index.js';
+import { StartTaskResponse } from '../../src/http/schemas/start-task.js';
+import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
+import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
+import { createCapturingLogger } from '../helpers/logger.js';
+import { startTestSimulator } from '../helpers/simulator.js';
+
+/** The demo fixture's tasks the tests name. */
+export const TASKS = {
+  app1: { taskId: 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e', taskName: 'Reload task of App1' },
+  app2: { taskId: '7552d9fc-d1bb-4975-9a38-18357de531ea', taskName: 'Reload task of App2' },
+  app3: { taskId: 'fb0f317d-da91-4b86-aafa-0174ae1e8c8f', taskName: 'Reload task of App3' },
+  operationsMonitor: { taskId: 'fbf645f0-0c92-40a4-af9a-6e3eb1d3c35c', taskName: 'Reload Operations Monitor' },
+  nightly: { taskId: '8b4fe424-d90c-493f-a61d-0ce91cd485c9', taskName: 'Reload task of Sales dashboard' },
+  disabled: { taskId: '2d6f7b1e-8c34-4b0a-9f27-5e1c0a9d3b01', taskName: 'Reload task of Legacy budget' },
+} as const;
+
+export type TaskRef = { readonly taskId: string; readonly taskName: string };
+
+/** The filter of the reference's "task filtering ON" examples. */
+export const FILTER_ON = {
+  enable: true,
+  taskIds: [TASKS.app1.taskId, TASKS.app2.taskId, TASKS.app3.taskId],
+  tags: [],
+  customProperties: [],
+};
+
+export interface HarnessOptions {
+  settings?: DeepPartial<Settings>;
+  /** false: the key-value store is disabled (the app gets kv = null). */
+  kv?: boolean;
+  /** Wraps the real QRS client, e.g. to flip a simulator hook at a chosen moment. */
+  wrapQrs?: (qrs: QrsClient, sim: RunningSimulator) => QrsClient;
+}
+
+export interface Harness {
+  base: string;
+  sim: RunningSimulator;
+  kv: KvStore | null;
+  logLines(): string[];
+  logger: Logger;
+}
+
+export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
+  const simulator = await startTestSimulator();
+  t.after(() => simulator.close());
+  const { certPaths, sim } = simulator;
+  const settings = testSettings({
+    ...opts.settings,
+    keyValueStore: { ...opts.settings?.keyValueStore, enable: opts.kv !== false, backend: 'memory' },
+    qrs: {
+      retries: 0,
+      ...opts.settings?.qrs,
+      host: '127.0.0.1',
+      port: sim.port,
+      rejectUnauthorized: true,
+      clientCert: certPaths.clientCert,
+      clientCertKey: certPaths.clientKey,
+      clientCertCA: certPaths.ca,
+    },
+  });
+  const { logger, lines } = createCapturingLogger('info');
+  const realQrs = createQrsClient(settings.qrs, { logger });
+  t.after(() => realQrs.close());
+  const kv = opts.kv === false ? null : await createKvStore(settings.keyValueStore, { logger });
+  if (kv !== null) t.after(() => kv.close());
+  const app = await buildTestApp({
+    settings,
+    qrs: opts.wrapQrs ? opts.wrapQrs(realQrs, sim) : realQrs,
+    kv,
+    logger,
+  });
+  t.after(() => app.close());
+  const base = await listen(app);
+  return { base, sim, kv, logger, logLines: lines };
+}
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
+/** A real HTTP call; `body` is sent as is when a string, else as JSON. */
+export async function call(
+  base: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const hasBody = init.body !== undefined;
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'PUT',
+    headers: { ...(hasBody ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...init.headers },
+    body: hasBody ? (typeof init.body === 'string' ? init.body : JSON.stringify(init.body)) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: text === '' ? undefined : JSON.parse(text) };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DOCUMENTED_KEYS = ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied'];
+
+/**
+ * Asserts a 200 start-task answer: valid against its schema, the documented keys exactly
+ * `documented` (and first, in Butler's order), `executions` naming `started` (each with a
+ * real session id), `tasksFailed` naming `failed` (reasons equal or matching).
+ */
+export function assertStartAnswer(
+  answer: Answer,
+  documented: unknown,
+  expected: { started: readonly TaskRef[]; failed?: readonly (TaskRef & { reason: string | RegExp })[] },
+): StartTaskAnswer {
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.match(answer.contentType, /^application\/json/);
+  assert.ok(Value.Check(StartTaskResponse, answer.body), `answer does not match its schema: ${JSON.stringify(answer.body)}`);
+  const body = answer.body as StartTaskAnswer;
+  assert.deepEqual(Object.keys(body), [...DOCUMENTED_KEYS, 'tasksFailed', 'executions']);
+  const { tasksFailed, executions, ...butlerPart } = body;
+  assert.deepEqual(butlerPart, documented);
+  const failed = expected.failed ?? [];
+  assert.deepEqual(
+    tasksFailed.map(({ taskId, taskName }) => ({ taskId, taskName })),
+    failed.map(({ taskId, taskName }) => ({ taskId, taskName })),
+  );
+  failed.forEach(({ reason }, i) => {
+    const actual = tasksFailed[i]?.reason ?? '';
+    if (typeof reason === 'string') assert.equal(actual, reason);
+    else assert.match(actual, reason);
+  });
+  assert.deepEqual(
+    executions.map(({ taskId, taskName }) => ({ taskId, taskName })),
+    expected.started.map(({ taskId, taskName }) => ({ taskId, taskName })),
+  );
+  for (const { executionSessionId } of executions) {
+    assert.match(executionSessionId, GUID);
+    assert.notEqual(executionSessionId, EMPTY_GUID);
+  }
+  return body;
+}
+
+/** The ids the simulator really started, sorted (starts run concurrently). */
+export function startedIds(sim: RunningSimulator): string[] {
+  return [...sim.stats.starts].sort();
+}
+
+export function idsOf(...tasks: readonly TaskRef[]): string[] {
+  return tasks.map((task) => task.taskId).sort();
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BadRequestError } from '../../src/errors.js';
+import { parseStartItems, type StartItem } from '../../src/starttask/items.js';
+
+const MAX = 10;
+const TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
+
+test('items: an absent body, null, [] and {} all mean "no items"', () => {
+  for (const body of [undefined, null, [], {}]) {
+    assert.deepEqual(parseStartItems(body, MAX), [], JSON.stringify(body));
+  }
+});
+
+test('items: each type becomes its typed item, in request order; extra payload fields are ignored', () => {
+  const body = [
+    { type: 'starttaskid', payload: { taskId: TASK, comment: 'ignored' } },
+    { type: 'starttasktag', payload: { tag: 'startTask1' } },
+    { type: 'starttaskcustomproperty', payload: { customPropertyName: 'taskGroup', customPropertyValue: 'tasks1' } },
+    { type: 'keyvaluestore', payload: { namespace: 'MyFineNamespace', key: 'AnImportantKey', value: 'TheValue', ttl: 10000 } },
+  ];
+  const expected: StartItem[] = [
+    { type: 'starttaskid', taskId: TASK },
+    { type: 'starttasktag', tag: 'startTask1' },
+    { type: 'starttaskcustomproperty', name: 'taskGroup', value: 'tasks1' },
+    { type: 'keyvaluestore', pair: { namespace: 'MyFineNamespace', key: 'AnImportantKey', value: 'TheValue', ttl: 10000 } },
+  ];
+  assert.deepEqual(parseStartItems(body, MAX), expected);
+});
+
+test('items: a task id is any string (one that is no GUID is reported invalid later, not refused)', () => {
+  for (const taskId of ['abc123', '', 'fb0f317d-da91-4b86-aafa-0174ae1e8c8']) {
+    assert.deepEqual(parseStartItems([{ type: 'starttaskid', payload: { taskId } }], MAX), [{ type: 'starttaskid', taskId }]);
+  }
+});
+
+test('items: ttl as load scripts send it: numeric strings count, "" 0 and absent mean no expiry', () => {
+  const ttlOf = (payload: Record<string, unknown>) => {
+    const [item] = parseStartItems([{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ...payload } }], MAX);
+    assert.equal(item?.type, 'keyvaluestore');
+    return item.type === 'keyvaluestore' ? item.pair.ttl : undefined;
+  };
+  assert.equal(ttlOf({ ttl: '10000' }), 10000);
+  assert.equal(ttlOf({ ttl: 10000 }), 10000);
+  assert.equal(ttlOf({ ttl: '' }), 0);
+  assert.equal(ttlOf({ ttl: 0 }), 0);
+  assert.equal(ttlOf({ ttl: '0' }), 0);
+  assert.equal(ttlOf({}), 0);
+});
+
+test('items: an empty value is a value', () => {
+  assert.deepEqual(parseStartItems([{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: '' } }], MAX), [
+    { type: 'keyvaluestore', pair: { namespace: 'n', key: 'k', value: '', ttl: 0 } },
+  ]);
+});
+
+const okItem = { type: 'starttaskid', payload: { taskId: TASK } };
+
+/** Bodies that must be refused, and what the message must start with (index and field named). */
+const BAD: [string, unknown, RegExp][] = [
+  ['a string body', 'starttaskid', /^body must be an array of \{type, payload\} items \(got a string\)/],
+  ['a number body', 42, /^body must be an array/],
+  ['a non-empty object body', { type: 'starttaskid', payload: { taskId: TASK } }, /^body must be an array .*\(got an object\)/],
+  ['too many items', Array.from({ length: MAX + 1 }, () => okItem), /^body must hold at most 10 items \(got 11\)/],
+  ['an item that is not an object', [okItem, 'starttaskid'], /^body\[1\] must be an object with "type" and "payload" \(got a string\)/],
+  ['an item that is null', [null], /^body\[0\] must be an object/],
+  ['an item that is an array', [[okItem]], /^body\[0\] must be an object .*\(got an array\)/],
+  ['an unknown type', [okItem, okItem, { type: 'starttaskname', payload: {} }], /^body\[2\]\.type must be one of starttaskid, starttasktag, starttaskcustomproperty, keyvaluestore \(got "starttaskname"\)/],
+  ['a type in other case (Butler matches exactly)', [{ type: 'StartTaskId', payload: { taskId: TASK } }], /^body\[0\]\.type must be one of/],
+  ['a missing type', [{ payload: { taskId: TASK } }], /^body\[0\]\.type must be one of .*\(got undefined\)/],
+  ['a missing payload', [{ type: 'starttaskid' }], /^body\[0\]\.payload must be an object \(got undefined\)/],
+  ['a payload that is an array', [{ type: 'starttasktag', payload: ['x'] }], /^body\[0\]\.payload must be an object \(got an array\)/],
+  ['a numeric task id', [okItem, okItem, { type: 'starttaskid', payload: { taskId: 123 } }], /^body\[2\]\.payload\.taskId must be a string \(got a number\)/],
+  ['a missing task id', [{ type: 'starttaskid', payload: {} }], /^body\[0\]\.payload\.taskId must be a string/],
+  ['a missing tag', [{ type: 'starttasktag', payload: { name: 'x' } }], /^body\[0\]\.payload\.tag must be a string/],
+  ['an empty tag', [{ type: 'starttasktag', payload: { tag: '' } }], /^body\[0\]\.payload\.tag must not be empty/],
+  ['a custom property without value', [{ type: 'starttaskcustomproperty', payload: { customPropertyName: 'a' } }], /^body\[0\]\.payload\.customPropertyValue must be a string/],
+  ['a custom property with an object name', [{ type: 'starttaskcustomproperty', payload: { customPropertyName: {}, customPropertyValue: 'v' } }], /^body\[0\]\.payload\.customPropertyName must be a string \(got an object\)/],
+  ['a pair without namespace', [{ type: 'keyvaluestore', payload: { key: 'k', value: 'v' } }], /^body\[0\]\.payload\.namespace must be a string/],
+  ['a pair with an empty key', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: '', value: 'v' } }], /^body\[0\]\.payload\.key must not be empty/],
+  ['a pair without value', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k' } }], /^body\[0\]\.payload\.value must be a string/],
+  ['a pair with a numeric value', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 5 } }], /^body\[0\]\.payload\.value must be a string \(got a number\)/],
+  ['a ttl that is not a number', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: 'soon' } }], /^body\[0\]\.payload\.ttl is not a valid TTL/],
+  ['a negative ttl', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: -5 } }], /^body\[0\]\.payload\.ttl is not a valid TTL/],
+  ['a ttl of the wrong type', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: true } }], /^body\[0\]\.payload\.ttl is not a valid TTL/],
+];
+
+for (const [name, body, message] of BAD) {
+  test(`items: refuses ${name}, naming where`, () => {
+    assert.throws(
+      () => parseStartItems(body, MAX),
+      (error: unknown) => {
+        assert.ok(error instanceof BadRequestError, `expected BadRequestError, got ${String(error)}`);
+        assert.equal(error.statusCode, 400);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  });
+}
+
+test('items: exactly maxItems items are accepted', () => {
+  assert.equal(parseStartItems(Array.from({ length: MAX }, () => okItem), MAX).length, MAX);
+});
