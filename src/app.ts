@@ -1,15 +1,22 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Logger } from 'winston';
 import type { Settings } from './config/settings.js';
 import type { QrsClient } from './qrs/types.js';
 import type { KvStore } from './kvstore/types.js';
 import { createQrsReadiness } from './qrs/index.js';
+import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
+import { auditWrites } from './http/audit.js';
+import { authorizeCallers, identifyCallers } from './http/auth/index.js';
 import { acceptEmptyJsonBodies } from './http/body-parser.js';
+import { closeConnectionsWhenClosing } from './http/close-connections.js';
 import { installErrorHandlers } from './http/error-handler.js';
+import { limitInputLengths, routerParamLength } from './http/input-limits.js';
 import { fastifyLoggerFrom } from './http/logger-adapter.js';
 import { refuseBadMethodOverride, rewriteOverriddenMethod } from './http/method-override.js';
+import { limitRequestRate } from './http/rate-limit.js';
 import { logEachRequest } from './http/request-log.js';
+import { addSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/swagger.js';
 import { systemRoutes } from './http/routes/system.js';
 import { keyValueRoutes } from './http/routes/keyvalues.js';
@@ -24,6 +31,8 @@ export interface AppDeps {
   version: string;
   /** Certificate material for serving HTTPS (read by the caller; buildApp reads no files). */
   https?: HttpsServerOptions;
+  /** Where rate-limit hits are counted (Redis to share limits between instances); in memory if absent. */
+  rateLimitCounter?: HitCounter;
 }
 
 /**
@@ -32,19 +41,35 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { settings } = deps;
+  const { startTask, keyValueStore: kvSettings } = settings;
   const app = Fastify({
     loggerInstance: fastifyLoggerFrom(deps.logger),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: settings.server.bodyLimitBytes,
     rewriteUrl: rewriteOverriddenMethod,
+    routerOptions: {
+      maxParamLength: routerParamLength(
+        Math.max(startTask.maxFieldLength, kvSettings.maxNamespaceLength, kvSettings.maxKeyLength),
+      ),
+    },
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
 
   installErrorHandlers(app);
   acceptEmptyJsonBodies(app);
+  await addSecurityHeaders(app, { https: deps.https !== undefined });
+
+  // onRequest order matters: who calls → count the attempt → may they → is the input sane.
+  identifyCallers(app, settings.server.auth);
+  await limitRequestRate(app, settings.server.rateLimit, deps.rateLimitCounter ?? createMemoryHitCounter());
+  authorizeCallers(app, settings.server.auth);
+  limitInputLengths(app, { startTask, keyValueStore: kvSettings });
   refuseBadMethodOverride(app);
+
+  closeConnectionsWhenClosing(app);
   logEachRequest(app);
-  await registerOpenApi(app, deps.version);
+  auditWrites(app);
+  await registerOpenApi(app, deps.version, { auth: settings.server.auth.enable });
 
   await app.register(systemRoutes, {
     endpoints: settings.endpoints,
@@ -52,10 +77,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     readiness: createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }),
   });
   if (settings.endpoints.keyValueStore) {
-    await app.register(keyValueRoutes, { store: deps.kv, settings: settings.keyValueStore });
+    await app.register(keyValueRoutes, { store: deps.kv, settings: kvSettings });
   }
   if (settings.endpoints.senseStartTask) {
-    await app.register(startTaskRoutes, { qrs: deps.qrs, kv: deps.kv, settings: settings.startTask });
+    await app.register(startTaskRoutes, { qrs: deps.qrs, kv: deps.kv, settings: startTask, pairLimits: kvSettings });
   }
   return app;
 }

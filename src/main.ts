@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import closeWithGrace from 'close-with-grace';
 import { parseArgs, usageText } from './cli/index.js';
-import { loadSettings } from './config/index.js';
+import { loadSettings, redactedSettings } from './config/index.js';
 import { ServiceError } from './errors.js';
 import { closeLogger, createLogger } from './logging/index.js';
 import { startService } from './service.js';
@@ -28,6 +28,7 @@ async function main(): Promise<number | undefined> {
   const logger = createLogger(settings.logging);
   const version = readVersion();
   logger.info(`sense-task-gateway ${version} starting with config file ${settings.configFile}`);
+  logger.debug('effective configuration (secrets redacted)', { settings: redactedSettings(settings) });
   if (!settings.server.enable) {
     logger.warn('Butler.restServerConfig.enable is false: there is nothing to serve, exiting');
     return 0;

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'winston';
 import { buildApp } from './app.js';
-import type { Settings } from './config/settings.js';
+import { securityWarnings } from './config/security-warnings.js';
+import type { ServerSettings, Settings } from './config/settings.js';
 import { ConfigError } from './errors.js';
 import { createKvStore } from './kvstore/index.js';
+import type { KvStore } from './kvstore/types.js';
 import { createQrsClient } from './qrs/index.js';
+import { createRedisHitCounter, type HitCounter } from './ratelimit/index.js';
 
 export interface RunningService {
   app: FastifyInstance;
@@ -24,39 +28,75 @@ function readTlsFile(keyPath: string, path: string | null): Buffer {
   }
 }
 
-function httpsOptions(settings: Settings) {
-  const { tls } = settings.server;
+/**
+ * HTTPS options from Butler.restServerConfig.tls, or undefined for plain HTTP. With a client
+ * CA, every caller must present a certificate it signed (mutual TLS). That CA is then the only
+ * one trusted for callers; the `ca` bundle (intermediates of the server certificate) is sent
+ * with the certificate instead, so a certificate from the server's public CA cannot log in.
+ */
+export function httpsOptions(tls: ServerSettings['tls']): HttpsServerOptions | undefined {
   if (!tls.enable) return undefined;
+  const cert = readTlsFile('Butler.restServerConfig.tls.cert', tls.cert);
+  const key = readTlsFile('Butler.restServerConfig.tls.key', tls.key);
+  const ca = tls.ca ? readTlsFile('Butler.restServerConfig.tls.ca', tls.ca) : undefined;
+  if (!tls.clientCa) return { cert, key, ...(ca ? { ca } : {}) };
   return {
-    cert: readTlsFile('Butler.restServerConfig.tls.cert', tls.cert),
-    key: readTlsFile('Butler.restServerConfig.tls.key', tls.key),
-    ...(tls.ca ? { ca: readTlsFile('Butler.restServerConfig.tls.ca', tls.ca) } : {}),
+    cert: ca ? Buffer.concat([cert, Buffer.from('\n'), ca]) : cert,
+    key,
+    ca: readTlsFile('Butler.restServerConfig.tls.clientCa', tls.clientCa),
+    requestCert: true,
+    rejectUnauthorized: true,
   };
+}
+
+/** Rate limits live in Redis when the key-value store does, so they hold across instances. */
+async function rateLimitCounter(settings: Settings, logger: Logger): Promise<HitCounter | undefined> {
+  const { keyValueStore: kv, server } = settings;
+  if (server.rateLimit.maxPerMinute === 0 || !kv.enable || kv.backend !== 'redis') return undefined;
+  return createRedisHitCounter({ url: kv.redis.url, keyPrefix: kv.redis.keyPrefix, logger });
 }
 
 /** Composition root: builds every dependency once, hands them to buildApp, listens. */
 export async function startService(settings: Settings, logger: Logger, version: string): Promise<RunningService> {
+  for (const warning of securityWarnings(settings)) logger.warn(warning);
   const qrs = createQrsClient(settings.qrs, { logger });
-  let kv = null;
+  let kv: KvStore | null = null;
+  let counter: HitCounter | undefined;
+  let app: FastifyInstance | undefined;
   try {
     kv = settings.keyValueStore.enable ? await createKvStore(settings.keyValueStore, { logger }) : null;
-    const app = await buildApp({ settings, logger, qrs, kv, version, https: httpsOptions(settings) });
+    counter = await rateLimitCounter(settings, logger);
+    const https = httpsOptions(settings.server.tls);
+    app = await buildApp({
+      settings,
+      logger,
+      qrs,
+      kv,
+      version,
+      ...(https ? { https } : {}),
+      ...(counter ? { rateLimitCounter: counter } : {}),
+    });
     await app.listen({ host: settings.server.host, port: settings.server.port });
     const { tls, host } = settings.server;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.server.port;
     const url = `${tls.enable ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const store = kv;
+    const hits = counter;
+    const server = app;
     return {
-      app,
+      app: server,
       url,
       async close() {
-        await app.close();
+        await server.close();
+        await hits?.close();
         await store?.close();
         await qrs.close();
       },
     };
   } catch (err) {
+    await app?.close();
+    await counter?.close();
     await kv?.close();
     await qrs.close();
     throw err;

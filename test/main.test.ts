@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { generateCertBundle, writeCertBundle } from '../src/simulator/index.js';
 import { freePort, spawnTs } from './helpers/process.js';
+import { startTestSimulator } from './helpers/simulator.js';
 
 const MAIN = 'src/main.ts';
 let dir: string;
@@ -109,4 +110,43 @@ test('npm start path: serves ping and the documentation, says backgroundServerPo
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);
   assert.match(run.output(), /shutdown complete/);
+});
+
+test('graceful shutdown: SIGTERM during a start request lets it finish, then exits 0', async (t) => {
+  const { sim, certPaths, close } = await startTestSimulator();
+  t.after(close);
+  sim.hooks.latencyMs = 800;
+  const port = await freePort();
+  const path = await configFile(
+    'inflight.yaml',
+    butlerYaml(port).replace('senseStartTask: false', 'senseStartTask: true') +
+      `  configQRS:
+    host: 127.0.0.1
+    port: ${sim.port}
+    rejectUnauthorized: true
+`,
+  );
+  const run = spawnTs(MAIN, ['-c', path], {
+    STG_CLIENT_CERT: certPaths.clientCert,
+    STG_CLIENT_CERT_KEY: certPaths.clientKey,
+    STG_CLIENT_CERT_CA: certPaths.ca,
+  });
+  t.after(() => run.stop());
+  await run.waitFor(/listening on/);
+
+  const response = fetch(`http://127.0.0.1:${port}/v4/reloadtask/e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e/start`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: '[]',
+  });
+  while (sim.stats.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  run.child.kill('SIGTERM');
+
+  const res = await response;
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { tasksId: { started: { taskId: string }[] } };
+  assert.deepEqual(body.tasksId.started.map((task) => task.taskId), ['e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e']);
+  assert.deepEqual(sim.stats.starts, ['e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e']);
+  assert.equal(await run.exited, 0, run.output());
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), 'no longer listening');
 });

@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { LOG_LEVELS } from './settings.js';
+import { API_SCOPES, LOG_LEVELS, OPEN_ENDPOINTS } from './settings.js';
 
 /**
  * Carried by every schema node: `expected` is how an error message describes a valid value;
@@ -37,6 +37,32 @@ const mapping = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
 const nameValue = (sensitiveValue: boolean) =>
   mapping({ name: text(), value: Type.String({ expected: 'a string', sensitive: sensitiveValue }) });
 
+// A plain key travels in an HTTP header, so it is visible ASCII; 16 characters is the least
+// that cannot be guessed by a rate-limited caller. `sha256:` keys are the digest of such a key.
+const API_KEY_PATTERN = '^(sha256:[0-9a-fA-F]{64}|(?!sha256:)[\\x21-\\x7E]{16,512})$';
+// Names appear in every log line of their caller's requests: keep them plain.
+const API_KEY_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
+
+const apiKey = () =>
+  Type.Object(
+    {
+      name: Type.String({
+        pattern: API_KEY_NAME_PATTERN,
+        expected: 'a name of 1-64 letters, digits, ".", "_", "@" or "-" (starting with a letter or digit)',
+      }),
+      key: Type.String({
+        pattern: API_KEY_PATTERN,
+        expected: 'a key of 16-512 visible ASCII characters, or "sha256:" followed by 64 hex digits',
+        sensitive: true,
+      }),
+      scopes: Type.Array(oneOf(API_SCOPES), {
+        minItems: 1,
+        expected: `a non-empty list of ${API_SCOPES.map((scope) => `"${scope}"`).join(', ')}`,
+      }),
+    },
+    { expected: 'a mapping with name, key and scopes', sensitive: true },
+  );
+
 const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /**
@@ -59,9 +85,18 @@ export const ButlerFileSchema = mapping({
         cert: optionalPath(),
         key: optionalPath(),
         ca: optionalPath(),
+        clientCa: optionalPath(),
       }),
       bodyLimit: integer(1),
       shutdownTimeoutMs: integer(0),
+      auth: mapping({
+        enable: bool(),
+        apiKeys: Type.Array(apiKey(), { expected: 'a list of {name, key, scopes}', sensitive: true }),
+        openEndpoints: list(oneOf(OPEN_ENDPOINTS)),
+      }),
+      rateLimit: mapping({
+        maxPerMinute: integer(0),
+      }),
     }),
     restServerEndpointsEnable: mapping({
       senseStartTask: bool(),
@@ -79,6 +114,7 @@ export const ButlerFileSchema = mapping({
     }),
     startTask: mapping({
       maxItems: integer(1),
+      maxFieldLength: integer(1),
       startConcurrency: integer(1, 256),
     }),
     keyValueStore: mapping({

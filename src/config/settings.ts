@@ -18,6 +18,32 @@ export interface LoggingSettings {
   readonly format: 'text' | 'json'; // Butler.logFormat (ours)
 }
 
+/** What an API key may do; `admin` may do everything. */
+export const API_SCOPES = ['startTask', 'kvRead', 'kvWrite', 'admin'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** Endpoints that may be served without an API key while auth is on. */
+export const OPEN_ENDPOINTS = ['health', 'ready', 'butlerping', 'documentation'] as const;
+export type OpenEndpoint = (typeof OPEN_ENDPOINTS)[number];
+
+export interface ApiKeySettings {
+  readonly name: string; // shown in logs instead of the key
+  /** Lower-case hex SHA-256 of the key; the key itself is never kept after loading. */
+  readonly sha256: string;
+  readonly scopes: readonly ApiScope[];
+}
+
+export interface AuthSettings {
+  readonly enable: boolean; // Butler.restServerConfig.auth.enable (ours)
+  readonly apiKeys: readonly ApiKeySettings[]; // .apiKeys
+  readonly openEndpoints: readonly OpenEndpoint[]; // .openEndpoints
+}
+
+export interface RateLimitSettings {
+  /** Requests per minute per API key (or per client IP without one); 0 = no limit. */
+  readonly maxPerMinute: number; // Butler.restServerConfig.rateLimit.maxPerMinute (ours)
+}
+
 export interface ServerSettings {
   readonly enable: boolean; // Butler.restServerConfig.enable
   readonly host: string; // .serverHost
@@ -28,9 +54,13 @@ export interface ServerSettings {
     readonly cert: string | null;
     readonly key: string | null;
     readonly ca: string | null;
+    /** PEM CA bundle callers' certificates must be signed by; null = no client certificates. */
+    readonly clientCa: string | null; // .tls.clientCa (ours)
   };
   readonly bodyLimitBytes: number; // .bodyLimit (ours)
   readonly shutdownTimeoutMs: number; // .shutdownTimeoutMs (ours)
+  readonly auth: AuthSettings; // .auth (ours)
+  readonly rateLimit: RateLimitSettings; // .rateLimit (ours)
 }
 
 export interface EndpointSettings {
@@ -48,6 +78,8 @@ export interface StartTaskSettings {
     readonly customProperties: readonly NameValue[]; // .allowTask.customProperty
   };
   readonly maxItems: number; // Butler.startTask.maxItems (ours)
+  /** Longest task ID, tag, custom property name or value accepted in a start request. */
+  readonly maxFieldLength: number; // Butler.startTask.maxFieldLength (ours)
   readonly startConcurrency: number; // Butler.startTask.startConcurrency (ours)
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { apiKeyDigest } from './api-key-digest.js';
 import type { ButlerFile } from './schema.js';
 import type { Settings } from './settings.js';
 import type { PathResolver } from './resolve-path.js';
@@ -8,7 +9,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
   const butler = file.Butler;
   const { restServerConfig: server, keyValueStore: kv, configQRS: qrs, cert, startTaskFilter } = butler;
   const { tls } = server;
-  const optionalPath = (key: 'cert' | 'key' | 'ca') => {
+  const optionalPath = (key: 'cert' | 'key' | 'ca' | 'clientCa') => {
     const configured = tls[key];
     return configured === null ? null : resolvePath(['Butler', 'restServerConfig', 'tls', key], configured);
   };
@@ -26,9 +27,21 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       host: server.serverHost,
       port: server.serverPort,
       backgroundServerPort: server.backgroundServerPort,
-      tls: { enable: tls.enable, cert: optionalPath('cert'), key: optionalPath('key'), ca: optionalPath('ca') },
+      tls: {
+        enable: tls.enable,
+        cert: optionalPath('cert'),
+        key: optionalPath('key'),
+        ca: optionalPath('ca'),
+        clientCa: optionalPath('clientCa'),
+      },
       bodyLimitBytes: server.bodyLimit,
       shutdownTimeoutMs: server.shutdownTimeoutMs,
+      auth: {
+        enable: server.auth.enable,
+        apiKeys: server.auth.apiKeys.map(({ name, key, scopes }) => ({ name, sha256: apiKeyDigest(key), scopes: [...scopes] })),
+        openEndpoints: [...server.auth.openEndpoints],
+      },
+      rateLimit: { maxPerMinute: server.rateLimit.maxPerMinute },
     },
     endpoints: {
       senseStartTask: butler.restServerEndpointsEnable.senseStartTask,
@@ -44,6 +57,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
         customProperties: startTaskFilter.allowTask.customProperty.map(({ name, value }) => ({ name, value })),
       },
       maxItems: butler.startTask.maxItems,
+      maxFieldLength: butler.startTask.maxFieldLength,
       startConcurrency: butler.startTask.startConcurrency,
     },
     keyValueStore: {

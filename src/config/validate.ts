@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value';
+import { apiKeyDigest } from './api-key-digest.js';
 import { ConfigValidationError, type ConfigProblem } from './config-validation-error.js';
 import { ButlerFileSchema, type ButlerFile, type LeafAnnotations } from './schema.js';
 import { describeValue, isMapping, valueAt } from './value-shape.js';
@@ -52,12 +53,53 @@ function crossKeyProblems(document: unknown, sources: ValueSources): ConfigProbl
       }
     }
   }
+  problems.push(...clientCaProblems(document, sources), ...apiKeyProblems(document, sources));
   const headersPath = ['Butler', 'configQRS', 'headers', 'static'];
   const headers = valueAt(document, headersPath);
   if (Array.isArray(headers) && !headers.some(isQlikUserHeader)) {
     const complaint = 'must include an X-Qlik-User header (QRS identifies the caller by it)';
     problems.push(problemAt(headersPath, sources, complaint));
   }
+  return problems;
+}
+
+/** Client certificates are part of the TLS handshake: without HTTPS there is none. */
+function clientCaProblems(document: unknown, sources: ValueSources): ConfigProblem[] {
+  const tlsPath = ['Butler', 'restServerConfig', 'tls'];
+  const tls = valueAt(document, tlsPath);
+  if (!isMapping(tls) || tls.enable === true || typeof tls.clientCa !== 'string') return [];
+  return [problemAt([...tlsPath, 'clientCa'], sources, 'needs tls.enable: true (client certificates are checked by HTTPS)')];
+}
+
+/**
+ * Auth on with no key would lock every caller out; two entries with one name or one key
+ * would make log lines and scopes ambiguous. Keys are compared by digest and never shown.
+ */
+function apiKeyProblems(document: unknown, sources: ValueSources): ConfigProblem[] {
+  const authPath = ['Butler', 'restServerConfig', 'auth'];
+  const auth = valueAt(document, authPath);
+  if (!isMapping(auth) || !Array.isArray(auth.apiKeys)) return [];
+  const keysPath = [...authPath, 'apiKeys'];
+  const problems: ConfigProblem[] = [];
+  if (auth.enable === true && auth.apiKeys.length === 0) {
+    problems.push(problemAt(keysPath, sources, 'must list at least one key when auth.enable is true', [...authPath, 'enable']));
+  }
+  const firstByName = new Map<string, number>();
+  const firstByDigest = new Map<string, number>();
+  auth.apiKeys.forEach((entry: unknown, index) => {
+    if (!isMapping(entry)) return;
+    if (typeof entry.name === 'string') {
+      const first = firstByName.get(entry.name);
+      if (first === undefined) firstByName.set(entry.name, index);
+      else problems.push(problemAt([...keysPath, index, 'name'], sources, `repeats the name of apiKeys[${first}]`));
+    }
+    if (typeof entry.key === 'string') {
+      const digest = apiKeyDigest(entry.key);
+      const first = firstByDigest.get(digest);
+      if (first === undefined) firstByDigest.set(digest, index);
+      else problems.push(problemAt([...keysPath, index, 'key'], sources, `is the same key as apiKeys[${first}]`));
+    }
+  });
   return problems;
 }
 

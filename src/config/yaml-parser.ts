@@ -37,6 +37,14 @@ const ENV_FORMATS: Record<string, (content: string) => unknown> = {
     if (normalized === 'false') return false;
     return content;
   },
+  // Lists from the environment (STG_API_KEYS) are JSON text.
+  json: (content) => {
+    try {
+      return JSON.parse(content) as unknown;
+    } catch {
+      return content;
+    }
+  },
 };
 
 /** A YAML-only parser (js-yaml) for the `config` package's `Load`; one per load, no shared state. */

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { callerOf } from './auth/index.js';
 
-/** One line per request with its outcome, instead of Fastify's two (incoming + completed). */
+/**
+ * One line per request with its outcome, instead of Fastify's two (incoming + completed).
+ * The caller's key name is bound to request.log (as `caller`) and also ends the message.
+ */
 export function logEachRequest(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0];
+    const { keyName } = callerOf(request);
     request.log.info(
       {
         method: request.method,
@@ -12,7 +17,8 @@ export function logEachRequest(app: FastifyInstance): void {
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
         clientIp: request.ip,
       },
-      `${request.method} ${path} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.ip}`,
+      `${request.method} ${path} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ${request.ip}` +
+        (keyName === null ? '' : ` key=${keyName}`),
     );
   });
 }

@@ -4,8 +4,17 @@ import swaggerUi from '@fastify/swagger-ui';
 
 export const DOCS_PREFIX = '/documentation';
 
-/** OpenAPI document built from the routes' own schemas; UI at /documentation, JSON and YAML beside it. */
-export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+/** How callers present an API key when auth is on; lets the UI's "Authorize" button send one. */
+const API_KEY_SCHEMES = {
+  apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+  bearer: { type: 'http', scheme: 'bearer' },
+} as const;
+
+/**
+ * OpenAPI document built from the routes' own schemas; UI at /documentation, JSON and YAML
+ * beside it. With `auth` the document declares the API key schemes.
+ */
+export async function registerOpenApi(app: FastifyInstance, version: string, opts: { auth: boolean }): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -24,7 +33,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'Butler', description: 'Butler housekeeping endpoints' },
         { name: 'Operations', description: 'Health and readiness probes' },
       ],
+      ...(opts.auth
+        ? { components: { securitySchemes: API_KEY_SCHEMES }, security: [{ apiKeyHeader: [] }, { bearer: [] }] }
+        : {}),
     },
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  // No validator badge: it would send the document's URL to validator.swagger.io.
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { validatorUrl: null } });
 }

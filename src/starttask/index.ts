@@ -1,4 +1,4 @@
-export { parseStartItems, type StartItem } from './items.js';
+export { parseStartItems, type StartItem, type StartItemLimits } from './items.js';
 export { BODY_ONLY_TASK_ID, DISABLED_REASON, type StartRequest } from './plan.js';
 export { createStartTaskRunner, type StartTaskDeps, type StartTaskRunner } from './run.js';
 export type { ExecutionEntry, FailedTaskEntry, StartedTaskEntry, StartTaskResponse, TaskIdEntry } from './types.js';

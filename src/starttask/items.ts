@@ -4,8 +4,19 @@
  * anything is looked up, written or started.
  */
 import { BadRequestError } from '../errors.js';
+import { KvLimitError, type KvLimitName } from '../kvstore/errors.js';
 import type { KvPair } from '../kvstore/types.js';
 import { parseTtl } from '../kvstore/ttl.js';
+
+/** How much a start request may hold; every limit is checked before any work. */
+export interface StartItemLimits {
+  /** Butler.startTask.maxItems */
+  readonly maxItems: number;
+  /** Butler.startTask.maxFieldLength: task IDs, tags, custom property names and values. */
+  readonly maxFieldLength: number;
+  /** Butler.keyValueStore's lengths, for keyvaluestore items (refused as the key-value API refuses them). */
+  readonly pairs: { readonly maxNamespaceLength: number; readonly maxKeyLength: number; readonly maxValueLength: number };
+}
 
 export type StartItem =
   | { readonly type: 'starttaskid'; readonly taskId: string }
@@ -45,6 +56,32 @@ function stringField(payload: Payload, field: string, where: string, allowEmpty:
   return value;
 }
 
+/** Refuses a field longer than `max`; `tooLong` makes the error (a 400 unless given). */
+function limited(
+  value: string,
+  field: string,
+  where: string,
+  max: number,
+  configKey: string,
+  tooLong: (message: string) => Error = (message) => new BadRequestError(message),
+): string {
+  if (value.length > max) {
+    throw tooLong(`${where}.${field} is ${value.length} characters long; the limit is ${max} (${configKey})`);
+  }
+  return value;
+}
+
+function pairField(payload: Payload, field: 'namespace' | 'key' | 'value', where: string, limits: StartItemLimits['pairs']): string {
+  const [limit, max, status]: [KvLimitName, number, 400 | 413] =
+    field === 'namespace'
+      ? ['maxNamespaceLength', limits.maxNamespaceLength, 400]
+      : field === 'key'
+        ? ['maxKeyLength', limits.maxKeyLength, 400]
+        : ['maxValueLength', limits.maxValueLength, 413];
+  const value = stringField(payload, field, where, field === 'value');
+  return limited(value, field, where, max, `Butler.keyValueStore.${limit}`, (message) => new KvLimitError(limit, status, message));
+}
+
 function ttlField(payload: Payload, where: string): number {
   try {
     return parseTtl(payload.ttl);
@@ -54,7 +91,7 @@ function ttlField(payload: Payload, where: string): number {
   }
 }
 
-function parseItem(raw: unknown, index: number): StartItem {
+function parseItem(raw: unknown, index: number, limits: StartItemLimits): StartItem {
   const where = `body[${index}]`;
   if (!isPlainObject(raw)) {
     throw new BadRequestError(`${where} must be an object with "type" and "payload" (got ${describe(raw)})`);
@@ -68,25 +105,27 @@ function parseItem(raw: unknown, index: number): StartItem {
     throw new BadRequestError(`${where}.payload must be an object (got ${describe(payload)})`);
   }
   const at = `${where}.payload`;
+  const field = (name: string, allowEmpty: boolean) =>
+    limited(stringField(payload, name, at, allowEmpty), name, at, limits.maxFieldLength, 'Butler.startTask.maxFieldLength');
   switch (type) {
     case 'starttaskid':
       // Any string is accepted: one that is not a task's GUID is reported as invalid, as Butler does.
-      return { type: 'starttaskid', taskId: stringField(payload, 'taskId', at, true) };
+      return { type: 'starttaskid', taskId: field('taskId', true) };
     case 'starttasktag':
-      return { type: 'starttasktag', tag: stringField(payload, 'tag', at, false) };
+      return { type: 'starttasktag', tag: field('tag', false) };
     case 'starttaskcustomproperty':
       return {
         type: 'starttaskcustomproperty',
-        name: stringField(payload, 'customPropertyName', at, false),
-        value: stringField(payload, 'customPropertyValue', at, false),
+        name: field('customPropertyName', false),
+        value: field('customPropertyValue', false),
       };
     case 'keyvaluestore':
       return {
         type: 'keyvaluestore',
         pair: {
-          namespace: stringField(payload, 'namespace', at, false),
-          key: stringField(payload, 'key', at, false),
-          value: stringField(payload, 'value', at, true),
+          namespace: pairField(payload, 'namespace', at, limits.pairs),
+          key: pairField(payload, 'key', at, limits.pairs),
+          value: pairField(payload, 'value', at, limits.pairs),
           ttl: ttlField(payload, at),
         },
       };
@@ -98,7 +137,8 @@ function parseItem(raw: unknown, index: number): StartItem {
  * An absent body, `null`, `[]` and `{}` all mean "no items": Butler's docs tell callers to
  * send `[]`, and clients built for Butler send the others.
  */
-export function parseStartItems(body: unknown, maxItems: number): StartItem[] {
+export function parseStartItems(body: unknown, limits: StartItemLimits): StartItem[] {
+  const { maxItems } = limits;
   if (body === undefined || body === null) return [];
   if (isPlainObject(body) && Object.keys(body).length === 0) return [];
   if (!Array.isArray(body)) {
@@ -107,5 +147,5 @@ export function parseStartItems(body: unknown, maxItems: number): StartItem[] {
   if (body.length > maxItems) {
     throw new BadRequestError(`body must hold at most ${maxItems} items (got ${body.length})`);
   }
-  return body.map(parseItem);
+  return body.map((item, index) => parseItem(item, index, limits));
 }

@@ -56,9 +56,12 @@ test('a Butler file with every section of the template loads, reading our keys a
       cert: path.join(FIXTURES, 'tls/server.pem'),
       key: path.join(FIXTURES, 'tls/server_key.pem'),
       ca: null,
+      clientCa: null,
     },
     bodyLimitBytes: 1048576,
     shutdownTimeoutMs: 10000,
+    auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
+    rateLimit: { maxPerMinute: 6000 },
   });
   assert.deepEqual(settings.endpoints, {
     senseStartTask: true,
@@ -74,6 +77,7 @@ test('a Butler file with every section of the template loads, reading our keys a
       customProperties: [],
     },
     maxItems: 1000,
+    maxFieldLength: 1024,
     startConcurrency: 8,
   });
   assert.equal(settings.keyValueStore.enable, true);
@@ -113,14 +117,17 @@ test('a file that sets nothing gets every documented default', (t) => {
       host: '127.0.0.1',
       port: 8080,
       backgroundServerPort: 8081,
-      tls: { enable: false, cert: null, key: null, ca: null },
+      tls: { enable: false, cert: null, key: null, ca: null, clientCa: null },
       bodyLimitBytes: 1048576,
       shutdownTimeoutMs: 10000,
+      auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
+      rateLimit: { maxPerMinute: 6000 },
     },
     endpoints: { senseStartTask: false, keyValueStore: false, butlerping: false, apiListEnabledEndpoints: false },
     startTask: {
       filter: { enable: false, taskIds: [], tags: [], customProperties: [] },
       maxItems: 1000,
+      maxFieldLength: 1024,
       startConcurrency: 8,
     },
     keyValueStore: {
@@ -508,6 +515,7 @@ test('relative paths in the file resolve against its directory; absolute ones ar
     cert: path.join(dir, 'nested/tls/server.pem'),
     key: path.join(dir, 'nested/tls/server_key.pem'),
     ca: path.join(dir, 'nested/tls/ca.pem'),
+    clientCa: null,
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import winston, { type Logger } from 'winston';
@@ -5,6 +6,7 @@ import { buildApp } from '../../src/app.js';
 import type { Settings } from '../../src/config/settings.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import type { QrsClient } from '../../src/qrs/types.js';
+import type { HitCounter } from '../../src/ratelimit/index.js';
 
 export type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -16,14 +18,18 @@ const BASE: Settings = {
     host: '127.0.0.1',
     port: 0,
     backgroundServerPort: 8081,
-    tls: { enable: false, cert: null, key: null, ca: null },
+    tls: { enable: false, cert: null, key: null, ca: null, clientCa: null },
     bodyLimitBytes: 1048576,
     shutdownTimeoutMs: 10000,
+    auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
+    // Off: tests send many requests from one address; rate-limit tests turn it on.
+    rateLimit: { maxPerMinute: 0 },
   },
   endpoints: { senseStartTask: true, keyValueStore: true, butlerping: true, apiListEnabledEndpoints: true },
   startTask: {
     filter: { enable: false, taskIds: [], tags: [], customProperties: [] },
     maxItems: 1000,
+    maxFieldLength: 1024,
     startConcurrency: 8,
   },
   keyValueStore: {
@@ -79,6 +85,8 @@ export interface TestAppOptions {
   qrs?: QrsClient;
   kv?: KvStore | null;
   logger?: Logger;
+  https?: HttpsServerOptions;
+  rateLimitCounter?: HitCounter;
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyInstance> {
@@ -88,12 +96,15 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyIn
     qrs: opts.qrs ?? noQrs,
     kv: opts.kv === undefined ? null : opts.kv,
     version: '0.0.0-test',
+    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.rateLimitCounter ? { rateLimitCounter: opts.rateLimitCounter } : {}),
   });
 }
 
-/** Listens on a free loopback port (needed for what inject() skips) and returns the base URL. */
+/** Listens on a free loopback port (needed for what inject() skips) and returns the base URL (https when serving TLS). */
 export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  const scheme = 'setSecureContext' in app.server ? 'https' : 'http';
+  return `${scheme}://127.0.0.1:${port}`;
 }

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BadRequestError } from '../../src/errors.js';
+import { BadRequestError, ServiceError } from '../../src/errors.js';
 import { parseStartItems, type StartItem } from '../../src/starttask/items.js';
 
 const MAX = 10;
+const FIELD_MAX = 40;
+const LIMITS = { maxItems: MAX, maxFieldLength: FIELD_MAX, pairs: { maxNamespaceLength: 20, maxKeyLength: 30, maxValueLength: 50 } };
 const TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
 
 test('items: an absent body, null, [] and {} all mean "no items"', () => {
   for (const body of [undefined, null, [], {}]) {
-    assert.deepEqual(parseStartItems(body, MAX), [], JSON.stringify(body));
+    assert.deepEqual(parseStartItems(body, LIMITS), [], JSON.stringify(body));
   }
 });
 
@@ -25,18 +27,18 @@ test('items: each type becomes its typed item, in request order; extra payload f
     { type: 'starttaskcustomproperty', name: 'taskGroup', value: 'tasks1' },
     { type: 'keyvaluestore', pair: { namespace: 'MyFineNamespace', key: 'AnImportantKey', value: 'TheValue', ttl: 10000 } },
   ];
-  assert.deepEqual(parseStartItems(body, MAX), expected);
+  assert.deepEqual(parseStartItems(body, LIMITS), expected);
 });
 
 test('items: a task id is any string (one that is no GUID is reported invalid later, not refused)', () => {
   for (const taskId of ['abc123', '', 'fb0f317d-da91-4b86-aafa-0174ae1e8c8']) {
-    assert.deepEqual(parseStartItems([{ type: 'starttaskid', payload: { taskId } }], MAX), [{ type: 'starttaskid', taskId }]);
+    assert.deepEqual(parseStartItems([{ type: 'starttaskid', payload: { taskId } }], LIMITS), [{ type: 'starttaskid', taskId }]);
   }
 });
 
 test('items: ttl as load scripts send it: numeric strings count, "" 0 and absent mean no expiry', () => {
   const ttlOf = (payload: Record<string, unknown>) => {
-    const [item] = parseStartItems([{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ...payload } }], MAX);
+    const [item] = parseStartItems([{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ...payload } }], LIMITS);
     assert.equal(item?.type, 'keyvaluestore');
     return item.type === 'keyvaluestore' ? item.pair.ttl : undefined;
   };
@@ -49,7 +51,7 @@ test('items: ttl as load scripts send it: numeric strings count, "" 0 and absent
 });
 
 test('items: an empty value is a value', () => {
-  assert.deepEqual(parseStartItems([{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: '' } }], MAX), [
+  assert.deepEqual(parseStartItems([{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: '' } }], LIMITS), [
     { type: 'keyvaluestore', pair: { namespace: 'n', key: 'k', value: '', ttl: 0 } },
   ]);
 });
@@ -88,7 +90,7 @@ const BAD: [string, unknown, RegExp][] = [
 for (const [name, body, message] of BAD) {
   test(`items: refuses ${name}, naming where`, () => {
     assert.throws(
-      () => parseStartItems(body, MAX),
+      () => parseStartItems(body, LIMITS),
       (error: unknown) => {
         assert.ok(error instanceof BadRequestError, `expected BadRequestError, got ${String(error)}`);
         assert.equal(error.statusCode, 400);
@@ -100,5 +102,41 @@ for (const [name, body, message] of BAD) {
 }
 
 test('items: exactly maxItems items are accepted', () => {
-  assert.equal(parseStartItems(Array.from({ length: MAX }, () => okItem), MAX).length, MAX);
+  assert.equal(parseStartItems(Array.from({ length: MAX }, () => okItem), LIMITS).length, MAX);
 });
+
+test('items: fields of exactly their limit are accepted', () => {
+  const body = [
+    { type: 'starttaskid', payload: { taskId: 'i'.repeat(FIELD_MAX) } },
+    { type: 'starttasktag', payload: { tag: 't'.repeat(FIELD_MAX) } },
+    { type: 'starttaskcustomproperty', payload: { customPropertyName: 'n'.repeat(FIELD_MAX), customPropertyValue: 'v'.repeat(FIELD_MAX) } },
+    { type: 'keyvaluestore', payload: { namespace: 'n'.repeat(20), key: 'k'.repeat(30), value: 'v'.repeat(50) } },
+  ];
+  assert.equal(parseStartItems(body, LIMITS).length, 4);
+});
+
+/** One character over each limit: the error names the item, field, lengths and config key. */
+const TOO_LONG: [string, Record<string, unknown>, RegExp, string, number][] = [
+  ['taskId', { type: 'starttaskid', payload: { taskId: 'i'.repeat(41) } }, /^body\[1\]\.payload\.taskId is 41 characters long; the limit is 40 \(Butler\.startTask\.maxFieldLength\)$/, 'ERR_BAD_REQUEST', 400],
+  ['tag', { type: 'starttasktag', payload: { tag: 't'.repeat(41) } }, /payload\.tag is 41 .*maxFieldLength/, 'ERR_BAD_REQUEST', 400],
+  ['customPropertyName', { type: 'starttaskcustomproperty', payload: { customPropertyName: 'n'.repeat(41), customPropertyValue: 'v' } }, /payload\.customPropertyName is 41 .*maxFieldLength/, 'ERR_BAD_REQUEST', 400],
+  ['customPropertyValue', { type: 'starttaskcustomproperty', payload: { customPropertyName: 'n', customPropertyValue: 'v'.repeat(41) } }, /payload\.customPropertyValue is 41 .*maxFieldLength/, 'ERR_BAD_REQUEST', 400],
+  ['namespace', { type: 'keyvaluestore', payload: { namespace: 'n'.repeat(21), key: 'k', value: 'v' } }, /payload\.namespace is 21 .*the limit is 20 \(Butler\.keyValueStore\.maxNamespaceLength\)/, 'ERR_KV_LIMIT', 400],
+  ['key', { type: 'keyvaluestore', payload: { namespace: 'n', key: 'k'.repeat(31), value: 'v' } }, /payload\.key is 31 .*maxKeyLength/, 'ERR_KV_LIMIT', 400],
+  ['value', { type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v'.repeat(51) } }, /payload\.value is 51 .*maxValueLength/, 'ERR_KV_LIMIT', 413],
+];
+
+for (const [field, item, message, code, status] of TOO_LONG) {
+  test(`items: refuses a ${field} longer than its limit with ${status} ${code}`, () => {
+    assert.throws(
+      () => parseStartItems([okItem, item], LIMITS),
+      (error: unknown) => {
+        assert.ok(error instanceof ServiceError);
+        assert.equal(error.statusCode, status);
+        assert.equal(error.code, code);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  });
+}

@@ -4,7 +4,12 @@ import type { TSchema } from 'typebox';
 import type { StartTaskSettings } from '../../config/settings.js';
 import type { KvStore } from '../../kvstore/types.js';
 import type { QrsClient } from '../../qrs/types.js';
-import { createStartTaskRunner, parseStartItems, type StartTaskResponse as StartTaskAnswer } from '../../starttask/index.js';
+import {
+  createStartTaskRunner,
+  parseStartItems,
+  type StartItemLimits,
+  type StartTaskResponse as StartTaskAnswer,
+} from '../../starttask/index.js';
 import {
   StartTaskBody,
   StartTaskErrorResponse,
@@ -17,6 +22,8 @@ export interface StartTaskRoutesOptions {
   qrs: QrsClient;
   kv: KvStore | null;
   settings: StartTaskSettings;
+  /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
+  pairLimits: StartItemLimits['pairs'];
 }
 
 /**
@@ -74,7 +81,8 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       },
     },
     handler: async (request) => {
-      const items = parseStartItems(request.body, opts.settings.maxItems);
+      const { maxItems, maxFieldLength } = opts.settings;
+      const items = parseStartItems(request.body, { maxItems, maxFieldLength, pairs: opts.pairLimits });
       const answer = await startTasks({
         urlTaskId: request.params.taskId,
         items,

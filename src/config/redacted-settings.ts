@@ -1,0 +1,31 @@
+import type { Settings } from './settings.js';
+
+const REDACTED = '[REDACTED]';
+
+// redis://user:password@host → redis://user:[REDACTED]@host
+function withoutUrlPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, `$1:${REDACTED}@`);
+}
+
+/**
+ * The settings as they may be shown (a config dump in the log): QRS header values and the
+ * Redis password are blanked, and API keys are listed as `callers`, by name and scopes only
+ * (the log's redaction would blank a field named `apiKeys` whole). Paths to certificates
+ * stay; their contents were never part of the settings.
+ */
+export function redactedSettings(settings: Settings): unknown {
+  const { server, keyValueStore, qrs } = settings;
+  const { apiKeys, ...auth } = server.auth;
+  return {
+    ...settings,
+    server: {
+      ...server,
+      auth: { ...auth, callers: apiKeys.map(({ name, scopes }) => ({ name, scopes })) },
+    },
+    keyValueStore: {
+      ...keyValueStore,
+      redis: { ...keyValueStore.redis, url: withoutUrlPassword(keyValueStore.redis.url) },
+    },
+    qrs: { ...qrs, headers: qrs.headers.map(({ name }) => ({ name, value: REDACTED })) },
+  };
+}

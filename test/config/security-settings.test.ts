@@ -1,0 +1,188 @@
+/**
+ * The security settings: API keys (plain or sha256:, kept only as digests), their
+ * validation, environment overrides, the redacted dump and the startup warnings.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test, type TestContext } from 'node:test';
+import {
+  ConfigValidationError,
+  isLoopbackHost,
+  loadSettings,
+  redactedSettings,
+  securityWarnings,
+  type Settings,
+} from '../../src/config/index.js';
+import { KEYS, sha256Hex } from '../helpers/api-keys.js';
+import { testSettings, type DeepPartial } from '../helpers/app.js';
+
+function writeConfig(t: TestContext, lines: string[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stg-security-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'config.yaml');
+  writeFileSync(file, ['Butler:', ...lines].join('\n'));
+  return file;
+}
+
+function authYaml(enable: boolean, keys: string[]): string[] {
+  return ['  restServerConfig:', '    auth:', `      enable: ${enable}`, '      apiKeys:', ...keys.map((line) => `        ${line}`)];
+}
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof ConfigValidationError, String(error));
+    return error.problems.map((problem) => problem.message);
+  }
+  return assert.fail('expected the settings to be refused');
+}
+
+test('API keys load as digests: sha256:<hex> (any case) as given, plain keys hashed; no key is kept', (t) => {
+  const file = writeConfig(t, [
+    ...authYaml(true, [
+      `- { name: etl, key: "sha256:${sha256Hex(KEYS.starter).toUpperCase()}", scopes: [startTask, kvWrite] }`,
+      `- { name: scripts.qlik@site-1, key: ${KEYS.reader}, scopes: [kvRead] }`,
+    ]),
+    '    rateLimit:',
+    '      maxPerMinute: 0',
+    '  startTask:',
+    '    maxFieldLength: 64',
+  ]);
+  const settings = loadSettings(file, { env: {} });
+  assert.deepEqual(settings.server.auth, {
+    enable: true,
+    apiKeys: [
+      { name: 'etl', sha256: sha256Hex(KEYS.starter), scopes: ['startTask', 'kvWrite'] },
+      { name: 'scripts.qlik@site-1', sha256: sha256Hex(KEYS.reader), scopes: ['kvRead'] },
+    ],
+    openEndpoints: ['health', 'ready', 'butlerping', 'documentation'],
+  });
+  assert.equal(settings.server.rateLimit.maxPerMinute, 0);
+  assert.equal(settings.startTask.maxFieldLength, 64);
+  assert.ok(!JSON.stringify(settings).includes(KEYS.reader), 'the plain key survived loading');
+});
+
+test('STG_AUTH_ENABLE, STG_API_KEYS (a JSON list) and STG_RATE_LIMIT_PER_MINUTE override the file', (t) => {
+  const file = writeConfig(t, authYaml(false, []));
+  const settings = loadSettings(file, {
+    env: {
+      STG_AUTH_ENABLE: 'true',
+      STG_API_KEYS: JSON.stringify([{ name: 'from-env', key: KEYS.admin, scopes: ['admin'] }]),
+      STG_RATE_LIMIT_PER_MINUTE: '120',
+    },
+  });
+  assert.equal(settings.server.auth.enable, true);
+  assert.deepEqual(settings.server.auth.apiKeys, [{ name: 'from-env', sha256: sha256Hex(KEYS.admin), scopes: ['admin'] }]);
+  assert.equal(settings.server.rateLimit.maxPerMinute, 120);
+});
+
+test('a malformed STG_API_KEYS is refused naming the variable, without repeating it', (t) => {
+  const file = writeConfig(t, authYaml(true, [`- { name: a, key: ${KEYS.admin}, scopes: [admin] }`]));
+  const broken = `[{"name":"x","key":"${KEYS.writer}"`;
+  const problems = problemsOf(() => loadSettings(file, { env: { STG_API_KEYS: broken } }));
+  assert.deepEqual(problems.length, 1);
+  assert.match(problems[0]!, /^environment variable STG_API_KEYS: Butler\.restServerConfig\.auth\.apiKeys must be a list/);
+  assert.ok(!problems[0]!.includes(KEYS.writer));
+});
+
+test('refused: auth on without keys, malformed keys and names, unknown or no scopes, repeated names or keys', (t) => {
+  const secret = 'short-secret';
+  const cases: [string, string[], RegExp][] = [
+    ['no key with auth on', authYaml(true, []), /auth\.apiKeys must list at least one key when auth\.enable is true/],
+    ['a short plain key', authYaml(false, [`- { name: a, key: ${secret}, scopes: [admin] }`]), /apiKeys\[0\]\.key must be a key of 16-512 visible ASCII characters, or "sha256:" followed by 64 hex digits/],
+    ['a sha256 key of the wrong length', authYaml(false, [`- { name: a, key: "sha256:${'ab'.repeat(31)}", scopes: [admin] }`]), /apiKeys\[0\]\.key must be/],
+    ['a sha256 key with non-hex digits', authYaml(false, [`- { name: a, key: "sha256:${'zz'.repeat(32)}", scopes: [admin] }`]), /apiKeys\[0\]\.key must be/],
+    ['a key with a space', authYaml(false, ['- { name: a, key: "sixteen chars and more", scopes: [admin] }']), /apiKeys\[0\]\.key must be/],
+    ['an unknown scope', authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [startTask, superuser] }`]), /apiKeys\[0\]\.scopes\[1\] must be one of "startTask", "kvRead", "kvWrite", "admin", got "superuser"/],
+    ['no scope', authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [] }`]), /apiKeys\[0\]\.scopes must be a non-empty list/],
+    ['a name with a space', authYaml(false, [`- { name: "etl job", key: ${KEYS.admin}, scopes: [admin] }`]), /apiKeys\[0\]\.name must be a name of 1-64 letters/],
+    ['a missing name', authYaml(false, [`- { key: ${KEYS.admin}, scopes: [admin] }`]), /apiKeys\[0\]\.name must be/],
+    [
+      'a repeated name',
+      authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [admin] }`, `- { name: a, key: ${KEYS.reader}, scopes: [kvRead] }`]),
+      /apiKeys\[1\]\.name repeats the name of apiKeys\[0\]/,
+    ],
+    [
+      'the same key twice, once hashed',
+      authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [admin] }`, `- { name: b, key: "sha256:${sha256Hex(KEYS.admin)}", scopes: [kvRead] }`]),
+      /apiKeys\[1\]\.key is the same key as apiKeys\[0\]/,
+    ],
+    ['a key that is not a mapping', authYaml(false, [`- ${KEYS.admin}`]), /apiKeys\[0\] must be a mapping with name, key and scopes/],
+    ['an unknown open endpoint', ['  restServerConfig:', '    auth:', '      openEndpoints: [health, keyValueStore]'], /openEndpoints\[1\] must be one of "health", "ready", "butlerping", "documentation"/],
+    ['a negative rate limit', ['  restServerConfig:', '    rateLimit:', '      maxPerMinute: -1'], /rateLimit\.maxPerMinute must be an integer >= 0/],
+    ['a client CA without TLS', ['  restServerConfig:', '    tls:', '      clientCa: ca.pem'], /tls\.clientCa needs tls\.enable: true/],
+    ['a zero maxFieldLength', ['  startTask:', '    maxFieldLength: 0'], /startTask\.maxFieldLength must be an integer >= 1/],
+  ];
+  for (const [name, lines, expected] of cases) {
+    const file = writeConfig(t, lines);
+    const problems = problemsOf(() => loadSettings(file, { env: {} }));
+    assert.ok(problems.some((problem) => expected.test(problem)), `${name}: ${problems.join('\n')}`);
+    for (const key of [secret, ...Object.values(KEYS)]) {
+      assert.ok(!problems.join('\n').includes(key), `${name}: a key was repeated in the message`);
+    }
+  }
+});
+
+test('an empty (YAML null) apiKeys is an empty list; openEndpoints may be empty', (t) => {
+  const file = writeConfig(t, ['  restServerConfig:', '    auth:', '      apiKeys:', '      openEndpoints: []']);
+  const { auth } = loadSettings(file, { env: {} }).server;
+  assert.deepEqual([auth.enable, auth.apiKeys, auth.openEndpoints], [false, [], []]);
+});
+
+test('the redacted dump lists callers by name and scopes, and blanks digests, header values and the Redis password', () => {
+  const settings = testSettings({
+    server: { auth: { enable: true, apiKeys: [{ name: 'etl', sha256: sha256Hex(KEYS.starter), scopes: ['startTask'] }] } },
+    keyValueStore: { redis: { url: 'redis://user:hunter2hunter2@redis.internal:6380/2' } },
+  });
+  const dump = redactedSettings(settings) as { server: { auth: unknown }; keyValueStore: { redis: { url: string } }; qrs: { headers: unknown } };
+  const text = JSON.stringify(dump);
+  for (const secret of [sha256Hex(KEYS.starter), 'hunter2hunter2', 'UserId=sa_repository']) assert.ok(!text.includes(secret), secret);
+  assert.deepEqual(dump.server.auth, {
+    enable: true,
+    openEndpoints: ['health', 'ready', 'butlerping', 'documentation'],
+    callers: [{ name: 'etl', scopes: ['startTask'] }],
+  });
+  assert.equal(dump.keyValueStore.redis.url, 'redis://user:[REDACTED]@redis.internal:6380/2');
+  assert.deepEqual(dump.qrs.headers, [{ name: 'X-Qlik-User', value: '[REDACTED]' }]);
+  assert.equal(JSON.stringify(redactedSettings(testSettings())).includes('[REDACTED]@'), false, 'a URL without a password is left alone');
+});
+
+test('loopback hosts', () => {
+  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]']) assert.equal(isLoopbackHost(host), true, host);
+  for (const host of ['0.0.0.0', '::', '10.0.0.5', 'sense.example.invalid', '127.0.0.1.example.invalid', '1127.0.0.1']) {
+    assert.equal(isLoopbackHost(host), false, host);
+  }
+});
+
+test('startup warnings: exposed without auth, keys over plain HTTP, no rate limit, QRS not verified or not encrypted', () => {
+  const warningsFor = (patch: DeepPartial<Settings>) => securityWarnings(testSettings(patch));
+  const safe: DeepPartial<Settings> = { qrs: { rejectUnauthorized: true }, server: { rateLimit: { maxPerMinute: 100 } } };
+  assert.deepEqual(warningsFor(safe), [], 'loopback, QRS verified');
+  assert.deepEqual(
+    warningsFor({ ...safe, server: { ...safe.server, host: '127.0.0.1', rateLimit: { maxPerMinute: 0 } } }),
+    [],
+    'no rate limit on loopback is fine',
+  );
+
+  const exposed = warningsFor({ ...safe, server: { ...safe.server, host: '0.0.0.0', port: 8080 } });
+  assert.equal(exposed.length, 1);
+  assert.match(exposed[0]!, /^SECURITY: caller authentication is OFF and the REST API listens on 0\.0\.0\.0:8080/);
+
+  const keysInClear = warningsFor({ ...safe, server: { ...safe.server, host: '10.0.0.5', auth: { enable: true } } });
+  assert.equal(keysInClear.length, 1);
+  assert.match(keysInClear[0]!, /API keys travel in clear text/);
+  assert.deepEqual(
+    warningsFor({ ...safe, server: { ...safe.server, host: '10.0.0.5', auth: { enable: true }, tls: { enable: true } } }),
+    [],
+    'auth over HTTPS, exposed: nothing to say',
+  );
+  assert.match(warningsFor({ ...safe, server: { host: '10.0.0.5', auth: { enable: true }, tls: { enable: true }, rateLimit: { maxPerMinute: 0 } } }).join(), /rate limiting is off/);
+
+  const unverified = warningsFor({ qrs: { rejectUnauthorized: false, host: 'sense.example.invalid', port: 4242 }, server: safe.server });
+  assert.equal(unverified.length, 1);
+  assert.match(unverified[0]!, /QRS's server certificate is not verified .*sense\.example\.invalid:4242.*Butler\.cert\.clientCertCA/);
+  assert.match(warningsFor({ qrs: { useSSL: false }, server: safe.server }).join(), /plain HTTP \(Butler\.configQRS\.useSSL is false\)/);
+});
