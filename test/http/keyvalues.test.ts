@@ -136,7 +136,7 @@ describe('key-value endpoints', () => {
     assertError(await call('POST', '/v4/keyvalues/ns', { key: '', value: 'v' }), 400, 'FST_ERR_VALIDATION', /key/);
     assertError(await call('POST', '/v4/keyvalues/ns', { value: 'v' }), 400, 'FST_ERR_VALIDATION', /key/);
     assertError(await call('POST', '/v4/keyvalues/ns', ''), 400, 'FST_ERR_VALIDATION');
-    for (const ttl of ['soon', '1.5', -1]) {
+    for (const ttl of ['soon', '1.5', -1, '0x10', '1e3', 2.5]) {
       assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl }), 400, 'ERR_BAD_REQUEST', /body\.ttl is not a valid TTL/);
     }
     assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, []);

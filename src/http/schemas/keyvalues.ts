@@ -17,7 +17,9 @@ export const SetPairBody = Type.Object(
     key: KEY,
     value: VALUE,
     ttl: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0 }), Type.String(), Type.Null()], {
+      // String first: the validator coerces into the first type that fits, and a numeric
+      // coercion would accept "0x10" as 16, which parseTtl (shared with start-task items) refuses.
+      Type.Union([Type.String(), Type.Integer({ minimum: 0 }), Type.Null()], {
         description:
           'Time to live in milliseconds, counted from this write. Load scripts may send it as a string ' +
           '(`"60000"`); `0`, `""` or absent means no expiry.',
