@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import type { Logger } from 'winston';
+import {
+  connectWithinTimeout,
+  createReconnectingRedisClient,
+  redisAddress,
+  withDeadline,
+  type RedisClient,
+} from '../redis/index.js';
 import type { KvBackend } from './backend.js';
 import { namespaceFullError, tooManyNamespacesError } from './errors.js';
 import { KEYV_OPTIONS } from './keyv-options.js';
@@ -9,45 +16,16 @@ import { fromValueRecord, keyvEnvelope, toValueRecord, type ValueRecord } from '
 import { redisBase, redisIndexKey, redisNamespacesKey, redisPairKey } from './redis-keys.js';
 import { DELETE_NAMESPACE_SCRIPT, DELETE_SCRIPT, SWEEP_SCRIPT, WRITE_SCRIPT } from './redis-scripts.js';
 
-/** How long startup waits for a first connection before going on without one. */
-export const REDIS_CONNECT_TIMEOUT_MS = 2000;
 /**
- * Longest a store operation waits for Redis. node-redis's own command timeout only covers
- * commands not yet sent, so a Redis that accepts a command and never answers needs this.
+ * Longest a store operation waits for Redis, so a request fails fast with 503 instead of
+ * hanging while Redis is down or stuck.
  */
-export const REDIS_OPERATION_TIMEOUT_MS = 2000;
-const MAX_RECONNECT_DELAY_MS = 1000;
-
-/** Fails commands at once while disconnected (no offline queue) and keeps reconnecting. */
-function createRedisClient(url: string) {
-  return createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: REDIS_OPERATION_TIMEOUT_MS },
-    socket: {
-      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
-    },
-  });
-}
-
-type RedisClient = ReturnType<typeof createRedisClient>;
+const REDIS_OPERATION_TIMEOUT_MS = 2000;
 
 export interface RedisBackendOptions {
   readonly url: string;
   readonly keyPrefix: string;
   readonly logger: Logger;
-}
-
-function withDeadline<T>(operation: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Redis did not answer within ${REDIS_OPERATION_TIMEOUT_MS} ms`)),
-      REDIS_OPERATION_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([operation, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** EVALSHA, falling back to EVAL when Redis does not know the script (first use, or after a restart). */
@@ -63,37 +41,17 @@ function scriptRunner(client: RedisClient, script: string): (args: string[]) => 
   };
 }
 
-/** host:port of a Redis URL, for log lines (the URL itself may carry a password). */
-function whereIs(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '6379'}`;
-  } catch {
-    return 'the configured Redis';
-  }
-}
 
-async function firstConnection(client: RedisClient): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), REDIS_CONNECT_TIMEOUT_MS);
-  });
-  const connected = client.connect().then(
-    () => true,
-    () => false,
-  );
-  return Promise.race([connected, gaveUp]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Redis through @keyv/redis: keyv reads the pairs; Lua scripts (redis-scripts.ts) do every
  * mutation atomically, with Redis's own TTL on each pair. Commands fail at once while the
  * connection is down (no offline queue) and the client reconnects by itself, so requests
  * answer 503 during an outage and work again afterwards without a restart. Startup does
- * not wait for Redis beyond REDIS_CONNECT_TIMEOUT_MS.
+ * not wait for Redis beyond REDIS_CONNECT_TIMEOUT_MS (src/redis).
  */
 export async function openRedisBackend(options: RedisBackendOptions): Promise<KvBackend> {
-  const client = createRedisClient(options.url);
+  const client = createReconnectingRedisClient(options.url, { commandTimeoutMs: REDIS_OPERATION_TIMEOUT_MS });
   // The adapter listens to the client's 'error' events (each failed reconnect emits one).
   const adapter = new KeyvRedis(client as unknown as ConstructorParameters<typeof KeyvRedis>[0], {
     throwOnConnectError: true,
@@ -109,16 +67,16 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Kv
     connectionError = undefined;
   });
 
-  if (!(await firstConnection(client))) {
+  if (!(await connectWithinTimeout(client))) {
     options.logger.warn(
-      `Redis at ${whereIs(options.url)} is not reachable yet (${connectionError?.message ?? 'no answer'}); ` +
+      `Redis at ${redisAddress(options.url)} is not reachable yet (${connectionError?.message ?? 'no answer'}); ` +
         'key-value requests answer 503 until it is (reconnecting in the background)',
     );
   }
 
   async function command<T>(operation: Promise<T>): Promise<T> {
     try {
-      return await withDeadline(operation);
+      return await withDeadline(operation, REDIS_OPERATION_TIMEOUT_MS);
     } catch (error) {
       if (client.isReady || connectionError === undefined) throw error;
       throw new Error(`Redis is not connected: ${connectionError.message}`, { cause: error });

@@ -1,5 +1,5 @@
-import { createClient } from '@keyv/redis';
 import type { Logger } from 'winston';
+import { connectWithinTimeout, createReconnectingRedisClient, redisAddress, withDeadline } from '../redis/index.js';
 import type { HitCounter, Hits } from './hit-counter.js';
 import { createMemoryHitCounter } from './memory-counter.js';
 
@@ -16,12 +16,10 @@ end
 return {count, ttl}
 `;
 
-const CONNECT_TIMEOUT_MS = 2000;
 /** Longest a hit waits for Redis before it is counted locally instead. */
 const HIT_TIMEOUT_MS = 500;
 /** While Redis is failing, how often a hit tries it again (the others go straight to the local count). */
 const RETRY_AFTER_FAILURE_MS = 1000;
-const MAX_RECONNECT_DELAY_MS = 1000;
 
 export interface RedisCounterOptions {
   url: string;
@@ -32,46 +30,19 @@ export interface RedisCounterOptions {
   fallback?: HitCounter;
 }
 
-function whereIs(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '6379'}`;
-  } catch {
-    return 'the configured Redis';
-  }
-}
-
-function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([operation, deadline]).finally(() => clearTimeout(timer));
-}
-
 /**
  * A HitCounter in Redis, so every instance sharing the Redis shares the limits. When Redis
  * fails, hits are counted in this instance (a limit still holds, per instance) and a warning
  * is logged once per outage; counting moves back to Redis when it answers again. Startup
- * waits at most CONNECT_TIMEOUT_MS for a first connection.
+ * waits at most REDIS_CONNECT_TIMEOUT_MS (src/redis) for a first connection.
  */
 export async function createRedisHitCounter(options: RedisCounterOptions): Promise<HitCounter> {
   const { logger } = options;
-  const where = whereIs(options.url);
-  const client = createClient({
-    url: options.url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
-    },
-  });
+  const where = redisAddress(options.url);
+  const client = createReconnectingRedisClient(options.url);
   // Each failed reconnect emits 'error'; hits report the outage, once.
   client.on('error', () => undefined);
-  const connected = await withDeadline(client.connect(), CONNECT_TIMEOUT_MS).then(
-    () => true,
-    () => false,
-  );
+  const connected = await connectWithinTimeout(client);
   const fallback = options.fallback ?? createMemoryHitCounter();
   let failingSince: number | undefined;
   let lastAttempt = 0;
