@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { errorResponse } from './error.js';
 
 const NAMESPACE = Type.String({
   minLength: 1,
@@ -8,6 +9,18 @@ const NAMESPACE = Type.String({
 const KEY = Type.String({ minLength: 1, description: 'Key within the namespace.', examples: ['AnImportantKey'] });
 const VALUE = Type.String({ description: 'The value; may be an empty string.', examples: ['TheValue'] });
 
+/**
+ * A TTL as callers send it; parseTtl (src/kvstore/ttl.ts) reads it. String first: the
+ * validator coerces into the first type that fits, and a numeric coercion would accept
+ * "0x10" as 16, which parseTtl refuses.
+ */
+export const TtlInput = Type.Union([Type.String(), Type.Integer({ minimum: 0 }), Type.Null()], {
+  description:
+    'Time to live in milliseconds, counted from this write. Load scripts may send it as a string ' +
+    '(`"60000"`); `0`, `""`, null or absent means no expiry.',
+  examples: [60000, '60000', ''],
+});
+
 export const NamespaceParams = Type.Object({ namespace: NAMESPACE });
 export const NamespaceKeyParams = Type.Object({ namespace: NAMESPACE, key: KEY });
 export const KeyQuery = Type.Object({ key: KEY });
@@ -16,16 +29,7 @@ export const SetPairBody = Type.Object(
   {
     key: KEY,
     value: VALUE,
-    ttl: Type.Optional(
-      // String first: the validator coerces into the first type that fits, and a numeric
-      // coercion would accept "0x10" as 16, which parseTtl (shared with start-task items) refuses.
-      Type.Union([Type.String(), Type.Integer({ minimum: 0 }), Type.Null()], {
-        description:
-          'Time to live in milliseconds, counted from this write. Load scripts may send it as a string ' +
-          '(`"60000"`); `0`, `""` or absent means no expiry.',
-        examples: [60000, '60000', ''],
-      }),
-    ),
+    ttl: Type.Optional(TtlInput),
   },
   { description: 'The pair to store. A new write replaces the value and the TTL.' },
 );
@@ -79,20 +83,11 @@ export const NamespacesResponse = Type.Array(Type.String(), {
   examples: [['MyFineNamespace', 'Sales app']],
 });
 
-export const KeyValueErrorResponse = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    error: Type.String(),
-    message: Type.String(),
-    code: Type.Optional(Type.String()),
-  },
-  {
-    description:
-      '400: bad input (`ERR_BAD_REQUEST`, or `ERR_KV_LIMIT` for a namespace/key longer than ' +
-      'maxNamespaceLength/maxKeyLength); 404: namespace or key not found (`ERR_KV_NOT_FOUND`); 409: ' +
-      'maxKeysPerNamespace or maxNamespaces reached (`ERR_KV_LIMIT`); 413: value longer than maxValueLength ' +
-      '(`ERR_KV_LIMIT`); 503: store disabled (`ERR_KV_DISABLED`) or its backend failed (`ERR_KV_UNAVAILABLE`).',
-  },
+export const KeyValueErrorResponse = errorResponse(
+  '400: bad input (`ERR_BAD_REQUEST`, or `ERR_KV_LIMIT` for a namespace/key longer than ' +
+    'maxNamespaceLength/maxKeyLength); 404: namespace or key not found (`ERR_KV_NOT_FOUND`); 409: ' +
+    'maxKeysPerNamespace or maxNamespaces reached (`ERR_KV_LIMIT`); 413: value longer than maxValueLength ' +
+    '(`ERR_KV_LIMIT`); 503: store disabled (`ERR_KV_DISABLED`) or its backend failed (`ERR_KV_UNAVAILABLE`).',
 );
 
 export const DeletedResponse = Type.Null({ description: 'Deleted; no body.' });

@@ -1,4 +1,6 @@
 import Type from 'typebox';
+import { errorResponse } from './error.js';
+import { TtlInput } from './keyvalues.js';
 
 const APP1_TASK = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 const APP2_TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
@@ -57,14 +59,7 @@ const KeyValueItem = Type.Object(
       namespace: Type.String({ minLength: 1, examples: ['MyFineNamespace'] }),
       key: Type.String({ minLength: 1, examples: ['AnImportantKey'] }),
       value: Type.String({ examples: ['TheValue'] }),
-      ttl: Type.Optional(
-        Type.Union([Type.Integer({ minimum: 0 }), Type.String()], {
-          description:
-            'Time to live in milliseconds. Load scripts may send it as a string (`"10000"`); ' +
-            '`0`, `""` or absent means no expiry.',
-          examples: [10000, '10000', ''],
-        }),
-      ),
+      ttl: Type.Optional(TtlInput),
     }),
   },
   { description: 'Store a key-value pair (a parameter for the reload) before any task starts.' },
@@ -158,19 +153,10 @@ export const StartTaskResponse = Type.Object(
   },
 );
 
-export const StartTaskErrorResponse = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    error: Type.String(),
-    message: Type.String(),
-    code: Type.Optional(Type.String()),
-  },
-  {
-    description:
-      '400: bad body or query (the message names the item index and field); 413: body too large; ' +
-      '400/409/413 with code ERR_KV_LIMIT: a key-value pair breaks a store limit; ' +
-      '502/503/504: QRS answered badly, was unreachable or too slow during the lookups; ' +
-      '503 with code ERR_KV_DISABLED or ERR_KV_UNAVAILABLE: the pairs could not be stored. ' +
-      'For all of these nothing was written and nothing was started.',
-  },
+export const StartTaskErrorResponse = errorResponse(
+  '400: bad body or query (the message names the item index and field); 413: body too large; ' +
+    '400/409/413 with code ERR_KV_LIMIT: a key-value pair breaks a store limit; ' +
+    '502/503/504: QRS answered badly, was unreachable or too slow during the lookups; ' +
+    '503 with code ERR_KV_DISABLED or ERR_KV_UNAVAILABLE: the pairs could not be stored. ' +
+    'For all of these nothing was written and nothing was started.',
 );
