@@ -1,65 +1,20 @@
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import winston, { type Logger } from 'winston';
 import { buildApp } from '../../src/app.js';
-import type { Settings } from '../../src/config/settings.js';
+import { loadSettings, type Settings } from '../../src/config/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import type { HitCounter } from '../../src/ratelimit/index.js';
 
 export type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-const BASE: Settings = {
-  configFile: 'test-config.yaml',
-  logging: { level: 'info', fileLogging: false, directory: 'log', format: 'text' },
-  server: {
-    enable: true,
-    host: '127.0.0.1',
-    port: 0,
-    backgroundServerPort: 8081,
-    tls: { enable: false, cert: null, key: null, ca: null, clientCa: null },
-    bodyLimitBytes: 1048576,
-    shutdownTimeoutMs: 10000,
-    auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
-    // Off: tests send many requests from one address; rate-limit tests turn it on.
-    rateLimit: { maxPerMinute: 0 },
-  },
-  endpoints: { senseStartTask: true, keyValueStore: true, butlerping: true, apiListEnabledEndpoints: true },
-  startTask: {
-    filter: { enable: false, taskIds: [], tags: [], customProperties: [] },
-    maxItems: 1000,
-    maxFieldLength: 1024,
-    startConcurrency: 8,
-  },
-  keyValueStore: {
-    enable: true,
-    backend: 'memory',
-    maxKeysPerNamespace: 1000,
-    maxNamespaces: 10000,
-    maxKeyLength: 1024,
-    maxValueLength: 1048576,
-    maxNamespaceLength: 1024,
-    sweepIntervalMs: 60000,
-    sqlite: { path: 'data/test.sqlite' },
-    redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sense-task-gateway-test' },
-  },
-  qrs: {
-    host: '127.0.0.1',
-    port: 4242,
-    useSSL: true,
-    rejectUnauthorized: false,
-    headers: [{ name: 'X-Qlik-User', value: 'UserDirectory=Internal;UserId=sa_repository' }],
-    clientCert: 'client.pem',
-    clientCertKey: 'client_key.pem',
-    clientCertCA: 'root.pem',
-    timeoutMs: 5000,
-    retries: 1,
-    filterQuoteEscape: 'backslash',
-    maxIdsPerLookup: 100,
-    readinessCacheMs: 1000,
-  },
-};
+/** Loaded like a real file, so test settings are always settings the service accepts. */
+const BASE: Settings = loadSettings(fileURLToPath(new URL('../fixtures/config/test-base.yaml', import.meta.url)), {
+  env: {},
+});
 
 function merge<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;
