@@ -3,6 +3,7 @@
  * xrfkey per request, GET retries, and the translation of every failure into a QrsError
  * that is logged exactly once, here.
  */
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,6 +101,8 @@ export function createQrsTransport(settings: QrsSettings, deps: { logger: Logger
   const { logger } = deps;
   const agent = buildAgent(settings);
   const closing = new AbortController();
+  // Every in-flight call listens on this one signal; dozens at once are normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const instance: AxiosInstance = axios.create({
     baseURL: buildBaseUrl(settings),
     timeout: settings.timeoutMs,
