@@ -78,7 +78,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     },
     maxItems: 1000,
     maxFieldLength: 1024,
-    startConcurrency: 8,
+    startConcurrency: 32,
   });
   assert.equal(settings.keyValueStore.enable, true);
   assert.equal(settings.keyValueStore.maxKeysPerNamespace, 250);
@@ -128,7 +128,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       filter: { enable: false, taskIds: [], tags: [], customProperties: [] },
       maxItems: 1000,
       maxFieldLength: 1024,
-      startConcurrency: 8,
+      startConcurrency: 32,
     },
     keyValueStore: {
       enable: true,
