@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandlers(app);
   acceptEmptyJsonBodies(app);
-  await addSecurityHeaders(app, { https: deps.https !== undefined });
+  addSecurityHeaders(app, { https: deps.https !== undefined });
 
   // onRequest order matters: who calls → count the attempt → may they → is the input sane.
   identifyCallers(app, settings.server.auth);
