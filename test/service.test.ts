@@ -8,7 +8,7 @@ import { startService } from '../src/service.js';
 import { testSettings } from './helpers/app.js';
 import { createCapturingLogger } from './helpers/logger.js';
 import { startRedis, type RedisServer } from './helpers/redis.js';
-import { startTestSimulator, type TestSimulator } from './helpers/simulator.js';
+import { qrsSettingsOf, startTestSimulator, type TestSimulator } from './helpers/simulator.js';
 
 let redis: RedisServer;
 let simulator: TestSimulator;
@@ -22,17 +22,12 @@ after(async () => {
 });
 
 function settingsFor(maxPerMinute: number, rejectUnauthorized: boolean) {
-  const { certPaths, sim } = simulator;
   return testSettings({
     server: { host: '127.0.0.1', port: 0, rateLimit: { maxPerMinute } },
     keyValueStore: { backend: 'redis', redis: { url: redis.url, keyPrefix: `stg-service-test-${maxPerMinute}` } },
     qrs: {
-      host: '127.0.0.1',
-      port: sim.port,
+      ...qrsSettingsOf(simulator),
       rejectUnauthorized,
-      clientCert: certPaths.clientCert,
-      clientCertKey: certPaths.clientKey,
-      clientCertCA: certPaths.ca,
     },
   });
 }

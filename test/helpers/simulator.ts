@@ -49,3 +49,15 @@ export async function startTestSimulator(opts: { tasks?: SimTask[] } = {}): Prom
     throw err;
   }
 }
+
+/** The `qrs` settings that reach this simulator over mutual TLS, verifying its certificate. */
+export function qrsSettingsOf({ sim, certPaths }: TestSimulator) {
+  return {
+    host: '127.0.0.1',
+    port: sim.port,
+    rejectUnauthorized: true,
+    clientCert: certPaths.clientCert,
+    clientCertKey: certPaths.clientKey,
+    clientCertCA: certPaths.ca,
+  };
+}

@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
+import winston from 'winston';
 import { createKvStore } from '../../src/kvstore/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import { createQrsClient } from '../../src/qrs/index.js';
@@ -16,7 +17,7 @@ import type { QrsClient } from '../../src/qrs/types.js';
 import { TASKS } from '../starttask/harness.js';
 import { AUTH_ON, KEYS } from '../helpers/api-keys.js';
 import { buildTestApp, listen, testSettings } from '../helpers/app.js';
-import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 
 // Seeded names use characters the generators never produce, so no generated request can touch them.
 const SEEDED_NAMESPACE = 'Seeded namespace Ω';
@@ -31,22 +32,17 @@ let generated = 0;
 
 before(async () => {
   simulator = await startTestSimulator();
-  const { certPaths, sim } = simulator;
   const settings = testSettings({
     server: { auth: AUTH_ON },
     startTask: { maxItems: 50 },
     qrs: {
-      host: '127.0.0.1',
-      port: sim.port,
+      ...qrsSettingsOf(simulator),
       retries: 0,
-      rejectUnauthorized: true,
-      clientCert: certPaths.clientCert,
-      clientCertKey: certPaths.clientKey,
-      clientCertCA: certPaths.ca,
     },
   });
-  qrs = createQrsClient(settings.qrs, { logger: (await import('winston')).default.createLogger({ silent: true }) });
-  kv = await createKvStore(settings.keyValueStore, { logger: (await import('winston')).default.createLogger({ silent: true }) });
+  const logger = winston.createLogger({ silent: true });
+  qrs = createQrsClient(settings.qrs, { logger });
+  kv = await createKvStore(settings.keyValueStore, { logger });
   await kv.set(SEEDED_NAMESPACE, SEEDED_KEY, 'seeded value', 0);
   app = await buildTestApp({ settings, qrs, kv });
   base = await listen(app);

@@ -22,7 +22,7 @@ import { AUTH_ON, KEYS, sha256Hex } from '../helpers/api-keys.js';
 import { buildTestApp, listen, testSettings } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { freePort, spawnTs } from '../helpers/process.js';
-import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 
 const VALUES = ['kv-secret-value-3b7e91', 'kv-secret-start-value-c05d2f', 'kv-secret-too-long-value-'.padEnd(80, 'z')];
 const REDIS_PASSWORD = 'redis-pw-4e8a1c77';
@@ -100,13 +100,8 @@ test('in process, at silly level: keys, values, certificates and passwords never
     },
     keyValueStore: { maxValueLength: 40, redis: { url: `redis://user:${REDIS_PASSWORD}@127.0.0.1:1` } },
     qrs: {
-      host: '127.0.0.1',
-      port: sim.port,
+      ...qrsSettingsOf(simulator),
       retries: 0,
-      rejectUnauthorized: true,
-      clientCert: certPaths.clientCert,
-      clientCertKey: certPaths.clientKey,
-      clientCertCA: certPaths.ca,
     },
   });
   const qrs = createQrsClient(settings.qrs, { logger });

@@ -27,7 +27,8 @@ export interface ContractStoreOptions {
 /** Opens a fresh, empty store of one backend; the contract closes it. */
 export type StoreFactory = (options: ContractStoreOptions) => Promise<KvStore>;
 
-const DEFAULT_LIMITS: ContractLimits = {
+/** Limits roomy enough for the contract's own writes; tests of a limit lower one. */
+export const CONTRACT_LIMITS: ContractLimits = {
   maxKeysPerNamespace: 1000,
   maxNamespaces: 1000,
   maxKeyLength: 200,
@@ -93,7 +94,7 @@ export function kvStoreContract(backend: string, open: StoreFactory): void {
   ): Promise<KvStore> {
     const store = await open({
       now: options.now ?? Date.now,
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      limits: { ...CONTRACT_LIMITS, ...options.limits },
       logger: options.logger ?? winston.createLogger({ silent: true }),
     });
     t.after(() => store.close());

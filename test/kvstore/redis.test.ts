@@ -8,7 +8,7 @@ import { redisBase, redisPairKey } from '../../src/kvstore/redis-keys.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { freePort } from '../helpers/process.js';
 import { startRedis } from '../helpers/redis.js';
-import { kvStoreContract, storeSettings, type ContractLimits } from './contract.js';
+import { CONTRACT_LIMITS, kvStoreContract, storeSettings, type ContractLimits } from './contract.js';
 
 const server = await startRedis();
 after(() => server.stop());
@@ -21,14 +21,7 @@ kvStoreContract('redis', ({ now, limits, logger }) =>
   }),
 );
 
-const LIMITS: ContractLimits = {
-  maxKeysPerNamespace: 1000,
-  maxNamespaces: 1000,
-  maxKeyLength: 200,
-  maxValueLength: 10000,
-  maxNamespaceLength: 200,
-  sweepIntervalMs: 3_600_000,
-};
+const LIMITS = CONTRACT_LIMITS;
 const silent = winston.createLogger({ silent: true });
 // Guards the tests that stop or freeze Redis: a regression that hangs fails instead.
 const NO_HANG = { timeout: 60_000 };

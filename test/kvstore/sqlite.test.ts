@@ -7,21 +7,14 @@ import KeyvSqlite from '@keyv/sqlite';
 import winston from 'winston';
 import { createKvStore, KvUnavailableError } from '../../src/kvstore/index.js';
 import { spawnTs } from '../helpers/process.js';
-import { kvStoreContract, storeSettings, type ContractLimits } from './contract.js';
+import { CONTRACT_LIMITS, kvStoreContract, storeSettings } from './contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kv-sqlite-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(root, `store-${++files}`, 'kv.sqlite');
 
-const LIMITS: ContractLimits = {
-  maxKeysPerNamespace: 1000,
-  maxNamespaces: 1000,
-  maxKeyLength: 200,
-  maxValueLength: 10000,
-  maxNamespaceLength: 200,
-  sweepIntervalMs: 3_600_000,
-};
+const LIMITS = CONTRACT_LIMITS;
 const silent = winston.createLogger({ silent: true });
 const openAt = (path: string) => createKvStore(storeSettings('sqlite', LIMITS, { sqlite: { path } }), { logger: silent });
 

@@ -17,7 +17,7 @@ import { StartTaskResponse } from '../../src/http/schemas/start-task.js';
 import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
 import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
-import { startTestSimulator } from '../helpers/simulator.js';
+import { qrsSettingsOf, startTestSimulator } from '../helpers/simulator.js';
 
 /** The demo fixture's tasks the tests name. */
 export const TASKS = {
@@ -58,19 +58,14 @@ export interface Harness {
 export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startTestSimulator();
   t.after(() => simulator.close());
-  const { certPaths, sim } = simulator;
+  const { sim } = simulator;
   const settings = testSettings({
     ...opts.settings,
     keyValueStore: { ...opts.settings?.keyValueStore, enable: opts.kv !== false, backend: 'memory' },
     qrs: {
       retries: 0,
       ...opts.settings?.qrs,
-      host: '127.0.0.1',
-      port: sim.port,
-      rejectUnauthorized: true,
-      clientCert: certPaths.clientCert,
-      clientCertKey: certPaths.clientKey,
-      clientCertCA: certPaths.ca,
+      ...qrsSettingsOf(simulator),
     },
   });
   const { logger, lines } = createCapturingLogger('info');
