@@ -47,6 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: settings.server.bodyLimitBytes,
     rewriteUrl: rewriteOverriddenMethod,
+    // request.ip (logs, audit, rate-limit buckets) comes from X-Forwarded-For only when the
+    // peer is a listed proxy; Fastify then takes the right-most address that is not one.
+    trustProxy: settings.server.trustProxy.length > 0 ? [...settings.server.trustProxy] : false,
     routerOptions: {
       maxParamLength: routerParamLength(
         Math.max(startTask.maxFieldLength, kvSettings.maxNamespaceLength, kvSettings.maxKeyLength),

@@ -97,6 +97,7 @@ export const ButlerFileSchema = mapping({
       rateLimit: mapping({
         maxPerMinute: integer(0),
       }),
+      trustProxy: list(Type.String({ expected: 'an IP address or a CIDR range' })),
     }),
     restServerEndpointsEnable: mapping({
       senseStartTask: bool(),

@@ -1,3 +1,4 @@
+import { trustsEveryone } from './proxy-addresses.js';
 import type { Settings } from './settings.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
@@ -32,6 +33,14 @@ export function securityWarnings(settings: Settings): string[] {
   }
   if (exposed && server.rateLimit.maxPerMinute === 0) {
     warnings.push(`SECURITY: rate limiting is off (Butler.restServerConfig.rateLimit.maxPerMinute is 0) on ${where}.`);
+  }
+  const everyone = server.trustProxy.find(trustsEveryone);
+  if (everyone !== undefined) {
+    warnings.push(
+      `SECURITY: Butler.restServerConfig.trustProxy lists ${everyone}, which trusts X-Forwarded-For from every ` +
+        'caller: anyone can choose the client address that logs, the audit trail and rate limits see. ' +
+        'List only the reverse proxies\' addresses.',
+    );
   }
   if (!qrs.useSSL) {
     warnings.push(

@@ -61,6 +61,12 @@ export interface ServerSettings {
   readonly shutdownTimeoutMs: number; // .shutdownTimeoutMs (ours)
   readonly auth: AuthSettings; // .auth (ours)
   readonly rateLimit: RateLimitSettings; // .rateLimit (ours)
+  /**
+   * Reverse proxies (IP addresses or CIDR ranges) whose X-Forwarded-For is believed: a request
+   * whose peer is one of them is attributed to the right-most address in that header that is
+   * not a trusted proxy. Empty: the header is ignored and the peer is the client.
+   */
+  readonly trustProxy: readonly string[]; // .trustProxy (ours)
 }
 
 export interface EndpointSettings {

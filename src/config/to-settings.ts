@@ -42,6 +42,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
         openEndpoints: [...server.auth.openEndpoints],
       },
       rateLimit: { maxPerMinute: server.rateLimit.maxPerMinute },
+      trustProxy: [...server.trustProxy],
     },
     endpoints: {
       senseStartTask: butler.restServerEndpointsEnable.senseStartTask,

@@ -1,6 +1,7 @@
 import { Value } from 'typebox/value';
 import { apiKeyDigest } from './api-key-digest.js';
 import { ConfigValidationError, type ConfigProblem } from './config-validation-error.js';
+import { proxyAddressProblem } from './proxy-addresses.js';
 import { ButlerFileSchema, type ButlerFile, type LeafAnnotations } from './schema.js';
 import { describeValue, isMapping, valueAt } from './value-shape.js';
 import { describeSource, formatKeyPath, type KeyPath, type ValueSources } from './value-sources.js';
@@ -53,7 +54,11 @@ function crossKeyProblems(document: unknown, sources: ValueSources): ConfigProbl
       }
     }
   }
-  problems.push(...clientCaProblems(document, sources), ...apiKeyProblems(document, sources));
+  problems.push(
+    ...clientCaProblems(document, sources),
+    ...apiKeyProblems(document, sources),
+    ...trustProxyProblems(document, sources),
+  );
   const headersPath = ['Butler', 'configQRS', 'headers', 'static'];
   const headers = valueAt(document, headersPath);
   if (Array.isArray(headers) && !headers.some(isQlikUserHeader)) {
@@ -101,6 +106,17 @@ function apiKeyProblems(document: unknown, sources: ValueSources): ConfigProblem
     }
   });
   return problems;
+}
+
+/** Each trusted proxy must be an address or range the peer address can be compared with. */
+function trustProxyProblems(document: unknown, sources: ValueSources): ConfigProblem[] {
+  const listPath = ['Butler', 'restServerConfig', 'trustProxy'];
+  const entries = valueAt(document, listPath);
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry: unknown, index) => {
+    const problem = typeof entry === 'string' ? proxyAddressProblem(entry) : undefined;
+    return problem === undefined ? [] : [problemAt([...listPath, index], sources, `${problem}, got ${describeValue(entry)}`)];
+  });
 }
 
 function isQlikUserHeader(header: unknown): boolean {

@@ -62,6 +62,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     shutdownTimeoutMs: 10000,
     auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
     rateLimit: { maxPerMinute: 6000 },
+    trustProxy: [],
   });
   assert.deepEqual(settings.endpoints, {
     senseStartTask: true,
@@ -122,6 +123,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       shutdownTimeoutMs: 10000,
       auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
       rateLimit: { maxPerMinute: 6000 },
+      trustProxy: [],
     },
     endpoints: { senseStartTask: false, keyValueStore: false, butlerping: false, apiListEnabledEndpoints: false },
     startTask: {

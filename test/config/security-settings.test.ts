@@ -186,3 +186,53 @@ test('startup warnings: exposed without auth, keys over plain HTTP, no rate limi
   assert.match(unverified[0]!, /QRS's server certificate is not verified .*sense\.example\.invalid:4242.*Butler\.cert\.clientCertCA/);
   assert.match(warningsFor({ qrs: { useSSL: false }, server: safe.server }).join(), /plain HTTP \(Butler\.configQRS\.useSSL is false\)/);
 });
+
+test('trustProxy: addresses and CIDR ranges load as given; STG_TRUST_PROXY (a JSON list) overrides; YAML null is empty', (t) => {
+  const listed = ['10.0.0.5', '172.28.0.0/24', 'fd00::/8', '::1', '::ffff:10.1.2.3', '192.168.1.7/32'];
+  const file = writeConfig(t, ['  restServerConfig:', `    trustProxy: [${listed.map((entry) => `"${entry}"`).join(', ')}]`]);
+  assert.deepEqual(loadSettings(file, { env: {} }).server.trustProxy, listed);
+  assert.deepEqual(loadSettings(file, { env: { STG_TRUST_PROXY: '["127.0.0.1"]' } }).server.trustProxy, ['127.0.0.1']);
+  const empty = writeConfig(t, ['  restServerConfig:', '    trustProxy:']);
+  assert.deepEqual(loadSettings(empty, { env: {} }).server.trustProxy, []);
+  const none = writeConfig(t, ['  logLevel: info']);
+  assert.deepEqual(loadSettings(none, { env: {} }).server.trustProxy, [], 'the default trusts no proxy');
+});
+
+test('trustProxy: every entry that is not an address or range is refused, naming its index and value', (t) => {
+  const bad = ['nginx', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/24/8', 'fe80::1%eth0', '', '10.0.0.0/', '10.0.0.0/2a', '10.0.0.256', 7];
+  const file = writeConfig(t, ['  restServerConfig:', `    trustProxy: [10.0.0.5, ${bad.map((entry) => JSON.stringify(entry)).join(', ')}]`]);
+  const problems = problemsOf(() => loadSettings(file, { env: {} }));
+  const key = (index: number) => `Butler.restServerConfig.trustProxy[${index}]`;
+  const expected: [number, RegExp][] = [
+    [1, /must be an IP address or a CIDR range such as 10\.0\.0\.5, 10\.0\.0\.0\/24 or fd00::\/8 \(host names are not resolved\), got "nginx"/],
+    [2, /has a prefix length that is not 0-32 \(after the "\/" of an IPv4 range\), got "10\.0\.0\.0\/33"/],
+    [3, /has a prefix length that is not 0-128 \(after the "\/" of an IPv6 range\), got "fd00::\/129"/],
+    [4, /must be an IP address or a CIDR range/],
+    [5, /must be an IP address or a CIDR range/],
+    [6, /must be an IP address or a CIDR range/],
+    [7, /has a prefix length/],
+    [8, /has a prefix length/],
+    [9, /must be an IP address or a CIDR range/],
+    [10, /must be an IP address or a CIDR range, got 7/],
+  ];
+  for (const [index, pattern] of expected) {
+    const problem = problems.find((line) => line.includes(`${key(index)} `));
+    assert.ok(problem, `no problem reported for ${key(index)}:\n${problems.join('\n')}`);
+    assert.match(problem, pattern);
+    assert.ok(problem.startsWith(`${file}: `), problem);
+  }
+  assert.ok(!problems.some((line) => line.includes(`${key(0)} `)), 'a valid entry was refused');
+  const fromEnv = problemsOf(() => loadSettings(writeConfig(t, ['  logLevel: info']), { env: { STG_TRUST_PROXY: '["proxy.local"]' } }));
+  assert.match(fromEnv.join('\n'), /^environment variable STG_TRUST_PROXY: Butler\.restServerConfig\.trustProxy\[0\] must be an IP address/m);
+});
+
+test('startup warning: a trustProxy range of every address lets any caller choose its client address', () => {
+  const warningsFor = (trustProxy: string[]) =>
+    securityWarnings(testSettings({ qrs: { rejectUnauthorized: true }, server: { trustProxy, rateLimit: { maxPerMinute: 100 } } }));
+  assert.deepEqual(warningsFor(['10.0.0.5', '10.0.0.0/8', 'fd00::/8']), []);
+  for (const everyone of ['0.0.0.0/0', '::/0']) {
+    const warnings = warningsFor(['10.0.0.5', everyone]);
+    assert.equal(warnings.length, 1, everyone);
+    assert.match(warnings[0]!, new RegExp(`^SECURITY: Butler\\.restServerConfig\\.trustProxy lists ${everyone.replace(/\./g, '\\.')}, which trusts X-Forwarded-For from every caller`));
+  }
+});
