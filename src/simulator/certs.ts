@@ -1,5 +1,5 @@
-import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { generate } from 'selfsigned';
 
 /** PEM texts of a private CA, a server cert and a client cert, both signed by that CA. */
@@ -148,14 +148,33 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+async function isComplete(paths: CertPaths): Promise<boolean> {
+  const files = [paths.ca, paths.clientCert, paths.clientKey, paths.serverCert, paths.serverKey];
+  return (await Promise.all(files.map(exists))).every(Boolean);
+}
+
 /**
  * Makes sure `dir` holds a complete bundle: reuses the files when all five exist, otherwise
- * generates a new CA and rewrites them all (a partial set could mix two CAs).
+ * generates a new CA and replaces the folder (a partial set could mix two CAs). The new set
+ * is written beside `dir` and renamed into place, so processes starting together (two demos,
+ * parallel tests) never read a half-written set: the first rename wins, the others use it.
  */
 export async function ensureCertFiles(dir: string): Promise<CertPaths> {
   const paths = pathsIn(dir);
-  const files = [paths.ca, paths.clientCert, paths.clientKey, paths.serverCert, paths.serverKey];
-  const present = await Promise.all(files.map(exists));
-  if (present.every(Boolean)) return paths;
-  return writeCertBundle(dir, await generateCertBundle());
+  if (await isComplete(paths)) return paths;
+  await mkdir(dirname(dir), { recursive: true });
+  const staging = await mkdtemp(join(dirname(dir), `.${basename(dir)}-`));
+  try {
+    await writeCertBundle(staging, await generateCertBundle());
+    try {
+      await rename(staging, dir);
+    } catch {
+      if (await isComplete(paths)) return paths;
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    }
+    return paths;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }

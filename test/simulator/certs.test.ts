@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,5 +96,18 @@ describe('writeCertBundle, readCertBundle and ensureCertFiles', () => {
     const after = await readCertBundle(await ensureCertFiles(target));
     assert.notEqual(after.caCert, before.caCert);
     assert.ok(new X509Certificate(after.serverCert).checkIssued(new X509Certificate(after.caCert)));
+  });
+
+  it('gives processes starting together one complete set, and leaves no staging folder', async () => {
+    const parent = join(dir, 'race');
+    const target = join(parent, 'certs');
+    await Promise.all([ensureCertFiles(target), ensureCertFiles(target), ensureCertFiles(target)]);
+    const bundleOnDisk = await readCertBundle(await ensureCertFiles(target));
+    const ca = new X509Certificate(bundleOnDisk.caCert);
+    assert.ok(new X509Certificate(bundleOnDisk.clientCert).checkIssued(ca));
+    assert.ok(new X509Certificate(bundleOnDisk.serverCert).checkIssued(ca));
+    assert.ok(new X509Certificate(bundleOnDisk.clientCert).checkPrivateKey(createPrivateKey(bundleOnDisk.clientKey)));
+    assert.ok(new X509Certificate(bundleOnDisk.serverCert).checkPrivateKey(createPrivateKey(bundleOnDisk.serverKey)));
+    assert.deepEqual(await readdir(parent), ['certs']);
   });
 });
