@@ -3,6 +3,7 @@ import type { Logger } from 'winston';
 import { BadRequestError } from '../errors.js';
 import type { QrsSettings } from '../config/settings.js';
 import { parseAbout, parseStartAnswer, parseTaskList } from './answers.js';
+import { createExecutionReads } from './execution-reads.js';
 import { and, eq, idIn, isGuid } from './filter.js';
 import { createQrsTransport, parseJsonBody, unexpectedStatus, type QrsAnswer } from './transport.js';
 import type { QrsAbout, QrsClient, QrsTask, StartResult } from './types.js';
@@ -106,6 +107,7 @@ export function createQrsClient(settings: QrsSettings, deps: { logger: Logger })
     startTask,
     startTasks,
     about,
+    ...createExecutionReads(transport, settings),
     close: () => transport.close(),
   };
 }

@@ -63,3 +63,25 @@ export function and(...filters: readonly QrsFilter[]): QrsFilter {
 export function or(...filters: readonly QrsFilter[]): QrsFilter {
   return combine('or', filters);
 }
+
+function checkProperty(property: string): void {
+  if (!PROPERTY_PATTERN.test(property)) {
+    throw new TypeError(`Not a QRS filter property name: ${JSON.stringify(property)}`);
+  }
+}
+
+/** `property eq A or property eq B ...` for a GUID-valued property such as `executionID`. */
+export function guidIn(property: string, ids: readonly string[]): QrsFilter {
+  checkProperty(property);
+  if (ids.length === 0) throw new TypeError('guidIn needs at least one id');
+  for (const id of ids) {
+    if (!isGuid(id)) throw new TypeError(`Not a GUID: ${JSON.stringify(id)}`);
+  }
+  return ids.map((id) => `${property} eq ${id}`).join(' or ') as QrsFilter;
+}
+
+/** `property ge 'value'`, e.g. an ISO time, which QRS compares in order [INF]. */
+export function atLeast(property: string, value: string, quoteEscape: FilterQuoteEscape): QrsFilter {
+  checkProperty(property);
+  return `${property} ge ${quoteLiteral(value, quoteEscape)}` as QrsFilter;
+}

@@ -1,3 +1,5 @@
+import type { QrsExecutionReads } from './execution-types.js';
+
 /** What the service needs to know about a task, read from QRS `task/full` objects. */
 export interface QrsTask {
   readonly id: string;
@@ -22,7 +24,7 @@ export interface QrsAbout {
  * chunked only for very long lists). Methods throw QrsError subclasses when QRS could not
  * be asked or answered unexpectedly; "does not exist" is an ordinary return value.
  */
-export interface QrsClient {
+export interface QrsClient extends QrsExecutionReads {
   /** Tasks for the given GUIDs; ids QRS does not know are absent from the map. */
   getTasksByIds(ids: readonly string[]): Promise<Map<string, QrsTask>>;
   /** Tasks carrying the tag (case-insensitive, as QRS compares strings). */

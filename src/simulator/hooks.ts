@@ -1,3 +1,10 @@
+/** Which of QRS's two script-log APIs the simulated QRS serves (the other answers 404). */
+export type ScriptLogApi = 'both' | 'scriptlogfile' | 'scriptlog';
+
+export function isScriptLogApi(value: string): value is ScriptLogApi {
+  return value === 'both' || value === 'scriptlogfile' || value === 'scriptlog';
+}
+
 /** Knobs tests turn to make the simulator misbehave; read on every request. */
 export interface SimulatorHooks {
   /** Added before every answer. */
@@ -8,14 +15,51 @@ export interface SimulatorHooks {
   failAllWith: number | null;
   /** When true, every request's socket is destroyed without an answer. */
   dropConnections: boolean;
+  /** Run time of each reload started from now on; 0 finishes it the moment it starts. */
+  executionMs: number;
+  /** Task ids whose reloads end FinishedFail (case-insensitive); the others end FinishedSuccess. */
+  failingReloadIds: Set<string>;
+  /** Lines in the script log of each reload started from now on. */
+  scriptLogLines: number;
+  /** `scriptlogfile?executionResultId=` (newer QRS), `scriptlog?fileReferenceId=` (older), or both. */
+  scriptLogApi: ScriptLogApi;
+  /** For this long after a reload ends, a script-log request answers the empty GUID as reference. */
+  emptyReferenceMs: number;
+  /** Fault: the answer to a start that started a task is held back this long (the start is immediate). */
+  startAnswerDelayMs: number;
+  /** Fault: the connection of a start that started a task is destroyed right after, without an answer. */
+  dropAfterStart: boolean;
+  /** When set, execution session and result reads answer this status (QRS cannot tell what ran). */
+  failExecutionReadsWith: number | null;
 }
 
 export function createHooks(): SimulatorHooks {
-  return { latencyMs: 0, failingStartIds: new Set(), failAllWith: null, dropConnections: false };
+  return {
+    latencyMs: 0,
+    failingStartIds: new Set(),
+    failAllWith: null,
+    dropConnections: false,
+    executionMs: 0,
+    failingReloadIds: new Set(),
+    scriptLogLines: 40,
+    scriptLogApi: 'both',
+    emptyReferenceMs: 0,
+    startAnswerDelayMs: 0,
+    dropAfterStart: false,
+    failExecutionReadsWith: null,
+  };
+}
+
+function includesId(ids: ReadonlySet<string>, taskId: string): boolean {
+  const id = taskId.toLowerCase();
+  for (const candidate of ids) if (candidate.toLowerCase() === id) return true;
+  return false;
 }
 
 export function isFailingStart(hooks: SimulatorHooks, taskId: string): boolean {
-  const id = taskId.toLowerCase();
-  for (const failing of hooks.failingStartIds) if (failing.toLowerCase() === id) return true;
-  return false;
+  return includesId(hooks.failingStartIds, taskId);
+}
+
+export function isFailingReload(hooks: SimulatorHooks, taskId: string): boolean {
+  return includesId(hooks.failingReloadIds, taskId);
 }

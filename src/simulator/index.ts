@@ -15,7 +15,8 @@ export {
   type SimCustomPropertyValue,
   type SimTask,
 } from './fixture.js';
-export type { SimulatorHooks } from './hooks.js';
+export { ExecutionStatus } from './executions.js';
+export type { ScriptLogApi, SimulatorHooks } from './hooks.js';
 export { EMPTY_GUID } from './qrs-json.js';
 export { MISSING_USER_MESSAGE, XSRF_MESSAGE } from './request-guard.js';
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from './server.js';

@@ -1,61 +1,16 @@
-import { createHash } from 'node:crypto';
+import { executionResultJson, neverRunResultJson } from './execution-json.js';
+import type { ExecutionLog } from './executions.js';
 import { TaskType, type SimTask } from './fixture.js';
-import type { ExecutionRecord, TaskStore } from './task-store.js';
+import { NEVER, stableGuid } from './qrs-ids.js';
+import type { TaskStore } from './task-store.js';
 
-/** QRS's "never" date, used for unset timestamps. */
-const NEVER = '1753-01-01T00:00:00.000Z';
+export { EMPTY_GUID } from './qrs-ids.js';
+
 const FIXTURE_DATE = '2024-05-14T08:30:00.000Z';
 const REPOSITORY_USER = 'INTERNAL\\sa_repository';
-export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
-
-const STATUS_NEVER_STARTED = 0;
-const STATUS_FINISHED_SUCCESS = 7;
-
-/** A GUID derived from `key`, so tags and custom properties keep their ids across runs. */
-export function stableGuid(key: string): string {
-  const hex = createHash('sha1').update(key).digest('hex');
-  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
-}
 
 function audit(): Record<string, string> {
   return { createdDate: FIXTURE_DATE, modifiedDate: FIXTURE_DATE, modifiedByUserName: REPOSITORY_USER };
-}
-
-function lastExecutionResult(task: SimTask, execution: ExecutionRecord | undefined): Record<string, unknown> {
-  if (execution === undefined) {
-    return {
-      id: stableGuid(`execution-result:${task.id}`),
-      executingNodeName: '',
-      status: STATUS_NEVER_STARTED,
-      startTime: NEVER,
-      stopTime: NEVER,
-      duration: 0,
-      fileReferenceID: EMPTY_GUID,
-      scriptLogAvailable: false,
-      details: [],
-      scriptLogSize: 0,
-      privileges: null,
-    };
-  }
-  // A simulated reload finishes the moment it starts.
-  const at = execution.startTime.toISOString();
-  return {
-    id: stableGuid(`execution-result:${execution.sessionId}`),
-    executingNodeName: 'sim-node',
-    status: STATUS_FINISHED_SUCCESS,
-    startTime: at,
-    stopTime: at,
-    duration: 0,
-    fileReferenceID: EMPTY_GUID,
-    scriptLogAvailable: false,
-    details: [
-      { detailsType: 2, message: 'Changing task state to Started', detailCreatedDate: at },
-      { detailsType: 2, message: 'Changing task state to FinishedSuccess', detailCreatedDate: at },
-    ],
-    scriptLogSize: 0,
-    privileges: null,
-  };
 }
 
 /** Builds the JSON shapes QRS answers with, from the simulator's tasks. */
@@ -65,7 +20,7 @@ export interface QrsJson {
   about(): Record<string, unknown>;
 }
 
-export function createQrsJson(store: TaskStore): QrsJson {
+export function createQrsJson(store: TaskStore, executions: ExecutionLog, now: () => number): QrsJson {
   // The QMC offers every value used anywhere as a choice of that property's definition.
   const choiceValues = new Map<string, string[]>();
   for (const task of store.all()) {
@@ -90,6 +45,11 @@ export function createQrsJson(store: TaskStore): QrsJson {
       },
       schemaPath: 'CustomPropertyValue',
     }));
+  }
+
+  function lastResult(task: SimTask): Record<string, unknown> {
+    const last = executions.lastOf(task.id);
+    return last === undefined ? neverRunResultJson(task) : executionResultJson(last, now());
   }
 
   function app(task: SimTask): Record<string, unknown> {
@@ -133,7 +93,7 @@ export function createQrsJson(store: TaskStore): QrsJson {
         isManuallyTriggered: false,
         operational: {
           id: stableGuid(`operational:${task.id}`),
-          lastExecutionResult: lastExecutionResult(task, store.lastExecution(task.id)),
+          lastExecutionResult: lastResult(task),
           nextExecution: NEVER,
           privileges: null,
         },

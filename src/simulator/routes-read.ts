@@ -14,7 +14,15 @@ const API_DESCRIPTION = [
   'GET     /qrs/reloadtask?filter={filter}',
   'GET     /qrs/reloadtask/full?filter={filter}',
   'GET     /qrs/reloadtask/{id}',
+  'GET     /qrs/executionsession?filter={filter}',
+  'GET     /qrs/executionsession/full?filter={filter}',
   'GET     /qrs/executionsession/{id}',
+  'GET     /qrs/executionresult?filter={filter}',
+  'GET     /qrs/executionresult/full?filter={filter}',
+  'GET     /qrs/executionresult/{id}',
+  'GET     /qrs/reloadtask/{id}/scriptlogfile?executionResultId={executionResultId}',
+  'GET     /qrs/reloadtask/{id}/scriptlog?fileReferenceId={fileReferenceId}',
+  'GET     /qrs/download/reloadtask/{reference}/{fileName}',
   'POST    /qrs/task/{id}/start',
   'POST    /qrs/task/{id}/start/synchronous',
   'POST    /qrs/task/start?name={name}',
@@ -43,7 +51,5 @@ export function readRoutes(store: TaskStore, json: QrsJson): Route[] {
       const task = store.byId(id ?? '');
       return task === undefined || task.taskType !== TaskType.Reload ? NOT_FOUND : jsonResponse(200, json.fullTask(task));
     }),
-    // Simulated reloads finish at once and QRS deletes finished sessions, so every session is gone.
-    route('GET', `/qrs/executionsession/${GUID_SEGMENT}`, () => NOT_FOUND),
   ];
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { ExecutionStatus, type ExecutionLog } from './executions.js';
 import type { SimTask } from './fixture.js';
-import { isFailingStart, type SimulatorHooks } from './hooks.js';
+import { isFailingReload, isFailingStart, type SimulatorHooks } from './hooks.js';
 import { emptyResponse, jsonResponse, NOT_FOUND, textResponse, type SimResponse } from './http-types.js';
-import { EMPTY_GUID } from './qrs-json.js';
+import { EMPTY_GUID } from './qrs-ids.js';
 import { GUID_SEGMENT, route, type Route } from './router.js';
 import type { TaskStore } from './task-store.js';
 
@@ -11,19 +11,28 @@ const SIMULATED_FAILURE = textResponse(500, 'Internal Server Error: simulated st
 
 export interface StartDeps {
   store: TaskStore;
+  executions: ExecutionLog;
   hooks: SimulatorHooks;
+  now: () => number;
   recordStart(taskId: string): void;
 }
 
 /** POST endpoints that start tasks, by id, by name, or many at once. */
-export function startRoutes({ store, hooks, recordStart }: StartDeps): Route[] {
+export function startRoutes({ store, executions, hooks, now, recordStart }: StartDeps): Route[] {
   /** Starts `task` unless disabled; the session id, or the empty GUID when it did not start. */
   function start(task: SimTask): string {
     if (!task.enabled) return EMPTY_GUID;
-    const sessionId = randomUUID();
-    store.recordExecution(task.id, { sessionId, startTime: new Date() });
+    const execution = executions.start(
+      task,
+      {
+        durationMs: Math.max(0, hooks.executionMs),
+        finalStatus: isFailingReload(hooks, task.id) ? ExecutionStatus.FinishedFail : ExecutionStatus.FinishedSuccess,
+        scriptLogLines: hooks.scriptLogLines,
+      },
+      now(),
+    );
     recordStart(task.id);
-    return sessionId;
+    return execution.sessionId;
   }
 
   function startOne(task: SimTask | undefined, synchronous: boolean): SimResponse {

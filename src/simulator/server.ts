@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { CertBundle } from './certs.js';
 import { DEMO_FIXTURE_PATH, loadFixture, type SimTask } from './fixture.js';
 import { FilterSyntaxError } from './filter/index.js';
+import { createExecutionLog } from './executions.js';
 import { createHooks, type SimulatorHooks } from './hooks.js';
 import { NOT_FOUND, textResponse, type SimRequest, type SimResponse } from './http-types.js';
 import { createQrsJson } from './qrs-json.js';
 import { parseQueryString } from './query-string.js';
 import { checkRequest } from './request-guard.js';
 import { findRoute, type Route } from './router.js';
+import { executionRoutes } from './routes-executions.js';
 import { readRoutes } from './routes-read.js';
 import { startRoutes } from './routes-start.js';
 import { createStatsRecorder, type SimulatorStats } from './stats.js';
@@ -86,10 +88,16 @@ function formatUrl(host: string, port: number): string {
 export async function startSimulator(opts: SimulatorOptions): Promise<RunningSimulator> {
   const host = opts.host ?? '127.0.0.1';
   const store = createTaskStore(opts.tasks ?? loadFixture(DEMO_FIXTURE_PATH));
-  const json = createQrsJson(store);
+  const executions = createExecutionLog();
+  const now = (): number => Date.now();
+  const json = createQrsJson(store, executions, now);
   const hooks = createHooks();
   const recorder = createStatsRecorder();
-  const routes = [...readRoutes(store, json), ...startRoutes({ store, hooks, recordStart: recorder.recordStart })];
+  const routes = [
+    ...readRoutes(store, json),
+    ...executionRoutes({ executions, hooks, now }),
+    ...startRoutes({ store, executions, hooks, now, recordStart: recorder.recordStart }),
+  ];
   const latencyTimers = new Set<NodeJS.Timeout>();
 
   function answer(req: IncomingMessage, method: string, rawPath: string, rawQuery: string, body: Buffer): SimResponse {
@@ -122,10 +130,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       return;
     }
     const body = await readBody(req);
+    const startsBefore = recorder.stats.starts.length;
     const response =
       body === null ? textResponse(413, 'Payload Too Large') : answer(req, method, path, query, body);
+    const started = recorder.stats.starts.length > startsBefore;
+    if (started && hooks.dropAfterStart) {
+      // The task runs, but the client never learns it: the connection breaks before the answer.
+      recorder.recordRequest({ method, path, query, status: 0 });
+      req.socket.destroy();
+      return;
+    }
     recorder.recordRequest({ method, path, query, status: response.status });
-    await delay(hooks.latencyMs);
+    await delay(hooks.latencyMs + (started ? hooks.startAnswerDelayMs : 0));
     if (res.destroyed) return;
     const headers: Record<string, string> = {};
     if (response.contentType !== undefined) headers['content-type'] = response.contentType;

@@ -1,0 +1,66 @@
+/** Batch reads of execution sessions and results (QrsExecutionReads), over the client's transport. */
+import type { QrsSettings } from '../config/settings.js';
+import { parseResultList, parseSessionList } from './execution-answers.js';
+import type { QrsExecutionReads, QrsExecutionResult, QrsExecutionSession } from './execution-types.js';
+import { and, atLeast, guidIn, isGuid, type QrsFilter } from './filter.js';
+import { parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
+
+function interpretWith<T>(parse: (body: unknown) => T): (answer: QrsAnswer) => T {
+  return (answer) => {
+    if (answer.status !== 200) throw unexpectedStatus(answer);
+    return parse(parseJsonBody(answer));
+  };
+}
+
+/** Distinct GUIDs, lower-cased, in chunks of at most `size`. */
+function guidChunks(ids: readonly string[], size: number): string[][] {
+  const unique = [...new Set(ids.filter(isGuid).map((id) => id.toLowerCase()))];
+  const chunks: string[][] = [];
+  for (let start = 0; start < unique.length; start += size) chunks.push(unique.slice(start, start + size));
+  return chunks;
+}
+
+/** Later start wins; a result without a start time loses to one with. */
+function newer(a: QrsExecutionResult, b: QrsExecutionResult): boolean {
+  return (a.startTime ?? '') > (b.startTime ?? '');
+}
+
+export function createExecutionReads(transport: QrsTransport, settings: QrsSettings): QrsExecutionReads {
+  const chunkSize = Math.max(1, settings.maxIdsPerLookup);
+
+  /** One call per chunk, one after the other: a poll round must not flood QRS. */
+  async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+    const found: T[] = [];
+    for (const chunk of guidChunks(ids, chunkSize)) found.push(...(await read(chunk)));
+    return found;
+  }
+
+  const sessions = (filter: QrsFilter): Promise<QrsExecutionSession[]> =>
+    transport.call({ method: 'GET', path: '/executionsession/full', filter, interpret: interpretWith(parseSessionList) });
+  const results = (filter: QrsFilter): Promise<QrsExecutionResult[]> =>
+    transport.call({ method: 'GET', path: '/executionresult/full', filter, interpret: interpretWith(parseResultList) });
+
+  return {
+    async getExecutionSessions(executionIds) {
+      const found = await inChunks(executionIds, (chunk) => sessions(guidIn('id', chunk)));
+      return new Map(found.map((session) => [session.id, session]));
+    },
+
+    async getExecutionResults(executionIds) {
+      const found = await inChunks(executionIds, (chunk) => results(guidIn('executionID', chunk)));
+      const latest = new Map<string, QrsExecutionResult>();
+      for (const result of found) {
+        const seen = latest.get(result.executionId);
+        if (seen === undefined || newer(result, seen)) latest.set(result.executionId, result);
+      }
+      return latest;
+    },
+
+    async getExecutionResultsOfTaskSince(taskId, since) {
+      if (!isGuid(taskId)) return [];
+      const filter = and(guidIn('taskID', [taskId]), atLeast('startTime', since.toISOString(), settings.filterQuoteEscape));
+      const found = await results(filter);
+      return found.sort((a, b) => (newer(a, b) ? -1 : newer(b, a) ? 1 : 0));
+    },
+  };
+}
