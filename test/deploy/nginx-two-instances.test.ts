@@ -3,7 +3,8 @@
  * key-value pairs and the rate-limit counts, the QRS simulator stands in for Qlik Sense, and
  * nginx (rendered from the committed deploy/nginx template) balances round robin and appends
  * to X-Forwarded-For. The instances list nginx (127.0.0.1) in trustProxy. Clients are told
- * apart by their source address (127.0.0.2, 127.0.0.3, ...: all loopback).
+ * apart by their source address (127.0.0.2, 127.0.0.3, ...: all loopback). The last test
+ * stops one instance: tests that need both come before it.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -24,6 +25,8 @@ interface Instance {
   name: string;
   service: RunningService;
   lines: () => Line[];
+  /** Set by the test that stops it, so `after` does not close it twice. */
+  stopped?: boolean;
 }
 
 let redis: RedisServer;
@@ -50,7 +53,7 @@ before(async () => {
 
 after(async () => {
   await nginx?.stop();
-  for (const instance of instances ?? []) await instance.service.close();
+  for (const instance of instances ?? []) if (!instance.stopped) await instance.service.close();
   await simulator?.close();
   await redis?.stop();
 });
@@ -132,4 +135,20 @@ test("the real client address is logged and audited, with nginx as 'via', and no
     [[client, [APP1_TASK]]],
   );
   assert.ok(!lines.some((line) => JSON.stringify(line).includes('203.0.113.50')), 'the forged address reached a log');
+});
+
+test('with one instance stopped, nginx sends every read to the other one, which has every pair', async () => {
+  const client = '127.0.0.7';
+  const [running, stopped] = instances;
+  const written = await requestFrom(client, `${nginx.url}/v4/keyvalues/nginx-failover`, { method: 'POST', body: { key: 'k', value: 'kept' } });
+  assert.equal(written.status, 201, written.text);
+  stopped.stopped = true;
+  await stopped.service.close();
+  const before = requestsFrom(running, client).length;
+  for (let i = 0; i < 4; i++) {
+    const read = await requestFrom(client, `${nginx.url}/v4/keyvalues/nginx-failover?key=k`);
+    assert.equal(read.status, 200, `read ${i + 1}: ${read.text}\n${await nginx.errorLog()}`);
+    assert.equal(read.json().value, 'kept');
+  }
+  assert.equal(requestsFrom(running, client).length - before, 4, `${running.name} served every read`);
 });
