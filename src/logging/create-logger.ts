@@ -34,10 +34,22 @@ export function createLogger(settings: LoggingSettings, options: LoggerOptions =
       }),
     );
   }
-  return winston.createLogger({
+  const logger = winston.createLogger({
     levels: winston.config.npm.levels,
     level: settings.level,
     format: lineFormat(settings.format),
     transports,
   });
+  skipDisabledLevels(logger);
+  return logger;
+}
+
+/**
+ * Winston runs the whole format pipeline (redaction, timestamp, printf) on every entry and
+ * only then lets each transport drop it for its level; an entry no transport wants is
+ * dropped here instead, before that work. Every logging method ends in `write`.
+ */
+function skipDisabledLevels(logger: Logger): void {
+  const write = logger.write.bind(logger) as (entry: winston.LogEntry) => boolean;
+  logger.write = ((entry: winston.LogEntry) => (logger.isLevelEnabled(entry.level) ? write(entry) : true)) as typeof logger.write;
 }

@@ -129,3 +129,29 @@ test('by default lines go to the process console, redacted', async () => {
   assert.match(lines[0] ?? '', new RegExp(`^${ISO_TIME} info: hello from the console transport \\{"password":"\\[REDACTED\\]"\\}$`));
   assert.ok(!stdout.includes('console-secret-value'));
 });
+
+test('an entry below the level is dropped before any format reads it; a later level change applies', async () => {
+  const output = consoleCapture();
+  const logger = createLogger(settings({ level: 'info' }), { consoleStream: output.stream });
+  let reads = 0;
+  // Nested: winston copies the top level of the meta itself; only the formats walk deeper.
+  const watched = {
+    nested: {
+      get detail() {
+        reads += 1;
+        return 'x';
+      },
+    },
+  };
+  logger.debug('below the level', watched);
+  logger.log('verbose', 'below the level too', watched);
+  assert.equal(reads, 0, 'the redaction format read the meta of a dropped entry');
+  logger.level = 'debug';
+  logger.debug('now wanted', watched);
+  await closeLogger(logger);
+  assert.ok(reads > 0);
+  assert.deepEqual(
+    output.lines().map((line) => line.replace(new RegExp(`^${ISO_TIME} `), '')),
+    ['debug: now wanted {"nested":{"detail":"x"}}'],
+  );
+});

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiScope, AuthSettings } from '../../config/settings.js';
+import { withBindings } from '../logger-adapter.js';
 import { createApiKeyVerifier, type ApiKeyVerifier } from './api-key-verifier.js';
 import { presentedKey } from './presented-key.js';
 
@@ -59,7 +60,7 @@ export function identifyCallers(app: FastifyInstance, auth: AuthSettings): void 
   app.addHook('onRequest', async (request, reply) => {
     const caller = auth.enable ? identify(request, verify) : ANONYMOUS;
     request.caller = caller;
-    request.log = request.log.child({ caller: callerLabel(caller) });
+    request.log = withBindings(request.log, { caller: callerLabel(caller) });
     reply.log = request.log;
   });
 }
