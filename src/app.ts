@@ -4,6 +4,7 @@ import type { Logger } from 'winston';
 import type { Settings } from './config/settings.js';
 import type { QrsClient } from './qrs/types.js';
 import type { KvStore } from './kvstore/types.js';
+import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { auditWrites } from './http/audit.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   https?: HttpsServerOptions;
   /** Where rate-limit hits are counted (Redis to share limits between instances); in memory if absent. */
   rateLimitCounter?: HitCounter;
+  /** Where Idempotency-Keys live (the key-value backend); in this process's memory if absent. */
+  idempotencyStore?: IdempotencyStore;
 }
 
 /**
@@ -83,7 +86,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(keyValueRoutes, { store: deps.kv, settings: kvSettings });
   }
   if (settings.endpoints.senseStartTask) {
-    await app.register(startTaskRoutes, { qrs: deps.qrs, kv: deps.kv, settings: startTask, pairLimits: kvSettings });
+    const idempotencyStore = deps.idempotencyStore ?? createMemoryIdempotencyStore();
+    // A store made here is the app's to close; one passed in belongs to whoever made it.
+    if (!deps.idempotencyStore) app.addHook('onClose', () => idempotencyStore.close());
+    const idempotency = createIdempotencyGuard({
+      store: idempotencyStore,
+      windowMs: startTask.idempotencyWindowSeconds * 1000,
+      logger: deps.logger,
+    });
+    await app.register(startTaskRoutes, { qrs: deps.qrs, kv: deps.kv, settings: startTask, pairLimits: kvSettings, idempotency });
   }
   return app;
 }

@@ -8,6 +8,7 @@ import type { ServerSettings, Settings } from './config/settings.js';
 import { ConfigError } from './errors.js';
 import { createKvStore } from './kvstore/index.js';
 import type { KvStore } from './kvstore/types.js';
+import { openIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createQrsClient } from './qrs/index.js';
 import { createRedisHitCounter, type HitCounter } from './ratelimit/index.js';
 
@@ -62,10 +63,12 @@ export async function startService(settings: Settings, logger: Logger, version: 
   const qrs = createQrsClient(settings.qrs, { logger });
   let kv: KvStore | null = null;
   let counter: HitCounter | undefined;
+  let idempotencyStore: IdempotencyStore | undefined;
   let app: FastifyInstance | undefined;
   try {
     kv = settings.keyValueStore.enable ? await createKvStore(settings.keyValueStore, { logger }) : null;
     counter = await rateLimitCounter(settings, logger);
+    idempotencyStore = settings.endpoints.senseStartTask ? await openIdempotencyStore(settings.keyValueStore) : undefined;
     const https = httpsOptions(settings.server.tls);
     app = await buildApp({
       settings,
@@ -75,6 +78,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
       version,
       ...(https ? { https } : {}),
       ...(counter ? { rateLimitCounter: counter } : {}),
+      ...(idempotencyStore ? { idempotencyStore } : {}),
     });
     await app.listen({ host: settings.server.host, port: settings.server.port });
     const { tls, host } = settings.server;
@@ -83,6 +87,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
     const url = `${tls.enable ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const store = kv;
     const hits = counter;
+    const keys = idempotencyStore;
     const server = app;
     return {
       app: server,
@@ -90,6 +95,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
       async close() {
         await server.close();
         await hits?.close();
+        await keys?.close();
         await store?.close();
         await qrs.close();
       },
@@ -97,6 +103,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
   } catch (err) {
     await app?.close();
     await counter?.close();
+    await idempotencyStore?.close();
     await kv?.close();
     await qrs.close();
     throw err;

@@ -117,6 +117,7 @@ export const ButlerFileSchema = mapping({
       maxItems: integer(1),
       maxFieldLength: integer(1),
       startConcurrency: integer(1, 256),
+      idempotencyWindowSeconds: integer(1),
     }),
     keyValueStore: mapping({
       enable: bool(),

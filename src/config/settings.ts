@@ -87,6 +87,8 @@ export interface StartTaskSettings {
   /** Longest task ID, tag, custom property name or value accepted in a start request. */
   readonly maxFieldLength: number; // Butler.startTask.maxFieldLength (ours)
   readonly startConcurrency: number; // Butler.startTask.startConcurrency (ours)
+  /** How long an Idempotency-Key replays its first answer. */
+  readonly idempotencyWindowSeconds: number; // Butler.startTask.idempotencyWindowSeconds (ours)
 }
 
 export type KvBackend = 'sqlite' | 'redis' | 'memory';

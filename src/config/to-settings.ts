@@ -60,6 +60,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       maxItems: butler.startTask.maxItems,
       maxFieldLength: butler.startTask.maxFieldLength,
       startConcurrency: butler.startTask.startConcurrency,
+      idempotencyWindowSeconds: butler.startTask.idempotencyWindowSeconds,
     },
     keyValueStore: {
       enable: kv.enable,

@@ -63,12 +63,18 @@ function askedFor(action: AuditedAction, request: FastifyRequest): Fields {
   }
 }
 
-/** What the service did: the status, the error code of a refusal, the tasks a start started. */
-function outcomeOf(action: AuditedAction, statusCode: number, answer: unknown): Fields {
+/**
+ * What the service did: the status, the error code of a refusal, the tasks a start started.
+ * An Idempotency-Key repeat (`replayed`) started nothing, whatever the replayed answer lists.
+ */
+function outcomeOf(action: AuditedAction, statusCode: number, answer: unknown, replayed: boolean): Fields {
   const body = asFields(answer);
   const outcome: Fields = { statusCode };
   if (typeof body.code === 'string') outcome.code = body.code;
-  if (action === 'startTasks' && statusCode === 200) {
+  if (replayed) {
+    outcome.replayed = true;
+    outcome.started = [];
+  } else if (action === 'startTasks' && statusCode === 200) {
     const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
     const tasksId = asFields(body.tasksId);
     outcome.started = list(body.executions).map((execution) => asFields(execution).taskId);
@@ -94,7 +100,8 @@ export function auditWrites(app: FastifyInstance): void {
     const action = actionOf(request);
     if (action === undefined) return;
     const caller = callerLabel(callerOf(request));
-    const outcome = outcomeOf(action, reply.statusCode, answers.get(request));
+    const replayed = reply.getHeader('idempotent-replayed') === 'true';
+    const outcome = outcomeOf(action, reply.statusCode, answers.get(request), replayed);
     request.log.info(
       { audit: true, action, clientIp: request.ip, asked: askedFor(action, request), outcome },
       `audit: ${caller} from ${request.ip} ${action} ${request.method} ${request.url.split('?')[0]} -> ${reply.statusCode}`,

@@ -80,6 +80,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     maxItems: 1000,
     maxFieldLength: 1024,
     startConcurrency: 32,
+    idempotencyWindowSeconds: 86400,
   });
   assert.equal(settings.keyValueStore.enable, true);
   assert.equal(settings.keyValueStore.maxKeysPerNamespace, 250);
@@ -131,6 +132,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       maxItems: 1000,
       maxFieldLength: 1024,
       startConcurrency: 32,
+      idempotencyWindowSeconds: 86400,
     },
     keyValueStore: {
       enable: true,

@@ -8,6 +8,7 @@ import { loadSettings, type Settings } from '../../src/config/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import type { HitCounter } from '../../src/ratelimit/index.js';
+import type { IdempotencyStore } from '../../src/idempotency/index.js';
 
 export type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -42,6 +43,7 @@ export interface TestAppOptions {
   logger?: Logger;
   https?: HttpsServerOptions;
   rateLimitCounter?: HitCounter;
+  idempotencyStore?: IdempotencyStore;
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyInstance> {
@@ -53,6 +55,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyIn
     version: '0.0.0-test',
     ...(opts.https ? { https: opts.https } : {}),
     ...(opts.rateLimitCounter ? { rateLimitCounter: opts.rateLimitCounter } : {}),
+    ...(opts.idempotencyStore ? { idempotencyStore: opts.idempotencyStore } : {}),
   });
 }
 

@@ -17,7 +17,8 @@ import { StartTaskResponse } from '../../src/http/schemas/start-task.js';
 import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
 import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
-import { qrsSettingsOf, startTestSimulator } from '../helpers/simulator.js';
+import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import type { IdempotencyStore } from '../../src/idempotency/index.js';
 
 /** The demo fixture's tasks the tests name. */
 export const TASKS = {
@@ -45,6 +46,10 @@ export interface HarnessOptions {
   kv?: boolean;
   /** Wraps the real QRS client, e.g. to flip a simulator hook at a chosen moment. */
   wrapQrs?: (qrs: QrsClient, sim: RunningSimulator) => QrsClient;
+  /** Where Idempotency-Keys live; the app's own memory store if absent. */
+  idempotencyStore?: IdempotencyStore;
+  /** Serve this simulator instead of starting one (several apps in front of one QRS). */
+  simulator?: TestSimulator;
 }
 
 export interface Harness {
@@ -56,8 +61,8 @@ export interface Harness {
 }
 
 export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
-  const simulator = await startTestSimulator();
-  t.after(() => simulator.close());
+  const simulator = opts.simulator ?? (await startTestSimulator());
+  if (!opts.simulator) t.after(() => simulator.close());
   const { sim } = simulator;
   const settings = testSettings({
     ...opts.settings,
@@ -78,6 +83,7 @@ export async function startHarness(t: TestContext, opts: HarnessOptions = {}): P
     qrs: opts.wrapQrs ? opts.wrapQrs(realQrs, sim) : realQrs,
     kv,
     logger,
+    ...(opts.idempotencyStore ? { idempotencyStore: opts.idempotencyStore } : {}),
   });
   t.after(() => app.close());
   const base = await listen(app);

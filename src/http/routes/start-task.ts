@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyPluginAsync, FastifySchemaCompiler } fro
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
 import type { StartTaskSettings } from '../../config/settings.js';
+import { readIdempotencyKey, type IdempotencyGuard } from '../../idempotency/index.js';
 import type { KvStore } from '../../kvstore/types.js';
 import type { QrsClient } from '../../qrs/types.js';
 import {
@@ -17,6 +18,7 @@ import {
   StartTaskQuery,
   StartTaskResponse,
 } from '../schemas/start-task.js';
+import { callerLabel, callerOf } from '../auth/index.js';
 
 export interface StartTaskRoutesOptions {
   qrs: QrsClient;
@@ -24,7 +26,14 @@ export interface StartTaskRoutesOptions {
   settings: StartTaskSettings;
   /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
   pairLimits: StartItemLimits['pairs'];
+  idempotency: IdempotencyGuard;
 }
+
+/**
+ * How long an Idempotency-Key stays claimed by a request that never answers (its process
+ * died): past this, a repeat runs again. Covers the lookups, the key-value writes and the starts.
+ */
+const IDEMPOTENCY_LEASE_MS = 5 * 60_000;
 
 /**
  * Params and query are checked (and "true"/"false" coerced) from their schemas. The body
@@ -69,7 +78,12 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       description:
         'Butler compatible. Stores the key-value pairs of the body, then starts every selected task ' +
         'once, waiting for QRS to confirm each start. Butler.startTaskFilter applies when enabled. ' +
-        'Load scripts send this as a POST with `X-HTTP-Method-Override: PUT`.',
+        'Load scripts send this as a POST with `X-HTTP-Method-Override: PUT`. ' +
+        'With an `Idempotency-Key` header (1-200 printable ASCII characters), a repeat of the same request ' +
+        '(same caller, method, URL and body) within Butler.startTask.idempotencyWindowSeconds gets the first ' +
+        'answer (header `Idempotent-Replayed: true`) and starts nothing; the key with another request is a 409 ' +
+        '(ERR_IDEMPOTENCY_KEY_REUSED), and so is a repeat while the first request is still running ' +
+        '(ERR_IDEMPOTENCY_IN_PROGRESS). A request that failed started nothing and frees its key.',
       tags: ['Reload tasks'],
       params: StartTaskParams,
       querystring: StartTaskQuery,
@@ -80,16 +94,38 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
         '5xx': StartTaskErrorResponse,
       },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { maxItems, maxFieldLength } = opts.settings;
       const items = parseStartItems(request.body, { maxItems, maxFieldLength, pairs: opts.pairLimits });
-      const answer = await startTasks({
-        urlTaskId: request.params.taskId,
-        items,
-        allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
-      });
-      logOutcome(request.log, answer, request.ip);
-      return answer;
+      const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
+      const run = async () => {
+        const answer = await startTasks({
+          urlTaskId: request.params.taskId,
+          items,
+          allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
+        });
+        logOutcome(request.log, answer, request.ip);
+        return { statusCode: 200, body: answer };
+      };
+      if (idempotencyKey === undefined) return (await run()).body;
+
+      const { answer, replayed } = await opts.idempotency.run(
+        {
+          key: idempotencyKey,
+          caller: callerLabel(callerOf(request)),
+          method: request.method,
+          url: request.url,
+          body: request.body,
+        },
+        IDEMPOTENCY_LEASE_MS,
+        run,
+      );
+      if (replayed) {
+        request.log.info('Idempotency-Key repeat: answered with the first answer, nothing started');
+        reply.header('idempotent-replayed', 'true');
+      }
+      // The stored body is an answer this route sent before.
+      return reply.code(answer.statusCode).send(answer.body as StartTaskAnswer);
     },
   });
 };
