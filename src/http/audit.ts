@@ -81,6 +81,7 @@ function outcomeOf(action: AuditedAction, statusCode: number, answer: unknown, r
     outcome.invalid = list(tasksId.invalid).length;
     outcome.denied = list(tasksId.denied).length + list(body.tasksTagDenied).length + list(body.tasksCPDenied).length;
     outcome.failed = list(body.tasksFailed).length;
+    outcome.unconfirmed = list(body.tasksUnconfirmed).length;
   }
   return outcome;
 }

@@ -1,4 +1,12 @@
 export { parseStartItems, type StartItem, type StartItemLimits } from './items.js';
 export { BODY_ONLY_TASK_ID, DISABLED_REASON, type StartRequest } from './plan.js';
 export { createStartTaskRunner, type StartTaskDeps, type StartTaskRunner } from './run.js';
-export type { ExecutionEntry, FailedTaskEntry, StartedTaskEntry, StartTaskResponse, TaskIdEntry } from './types.js';
+export { startAndConfirm, type StartOutcome, type UnconfirmedStart } from './lost-start.js';
+export type {
+  ExecutionEntry,
+  FailedTaskEntry,
+  StartedTaskEntry,
+  StartTaskResponse,
+  TaskIdEntry,
+  UnconfirmedTaskEntry,
+} from './types.js';

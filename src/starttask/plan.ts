@@ -6,14 +6,16 @@
 import type { NameValue, StartTaskSettings } from '../config/settings.js';
 import type { KvPair } from '../kvstore/types.js';
 import { isGuid } from '../qrs/filter.js';
-import type { QrsTask, StartResult } from '../qrs/types.js';
+import type { QrsTask } from '../qrs/types.js';
 import type { StartItem } from './items.js';
+import { isUnconfirmed, type StartOutcome } from './lost-start.js';
 import type {
   ExecutionEntry,
   FailedTaskEntry,
   StartedTaskEntry,
   StartTaskResponse,
   TaskIdEntry,
+  UnconfirmedTaskEntry,
 } from './types.js';
 
 export type StartTaskFilter = StartTaskSettings['filter'];
@@ -224,20 +226,24 @@ export function tasksToStart(plan: StartPlan): QrsTask[] {
 
 /**
  * The answer, given what QRS said to each start (by taskKey). A task appears under every
- * item that selected it, but only if QRS confirmed its start; otherwise it is in tasksFailed.
+ * item that selected it, but only if QRS confirmed its start; otherwise it is in tasksFailed, or
+ * in tasksUnconfirmed when QRS could not say whether it started.
  * Started tasks carry QRS's id and name; invalid and denied ids read back as the caller sent them.
  */
-export function buildResponse(plan: StartPlan, results: ReadonlyMap<string, StartResult>): StartTaskResponse {
+export function buildResponse(plan: StartPlan, results: ReadonlyMap<string, StartOutcome>): StartTaskResponse {
   const startedKeys = new Set<string>();
   const executions: ExecutionEntry[] = [];
   const tasksFailed: FailedTaskEntry[] = [];
+  const tasksUnconfirmed: UnconfirmedTaskEntry[] = [];
   for (const task of plan.selected) {
-    const result: StartResult = task.enabled
+    const result: StartOutcome = task.enabled
       ? (results.get(taskKey(task.id)) ?? { started: false, reason: 'Start was not attempted' })
       : { started: false, reason: DISABLED_REASON };
     if (result.started) {
       startedKeys.add(taskKey(task.id));
       executions.push({ taskId: task.id, taskName: task.name, executionSessionId: result.executionSessionId });
+    } else if (isUnconfirmed(result)) {
+      tasksUnconfirmed.push({ taskId: task.id, taskName: task.name, reason: result.reason });
     } else {
       tasksFailed.push({ taskId: task.id, taskName: task.name, reason: result.reason });
     }
@@ -258,6 +264,7 @@ export function buildResponse(plan: StartPlan, results: ReadonlyMap<string, Star
     tasksCP: listStarted(plan.byCustomProperty),
     tasksCPDenied: plan.customPropertiesDenied.map(({ name, value }) => ({ name, value })),
     tasksFailed,
+    tasksUnconfirmed,
     executions,
   };
 }

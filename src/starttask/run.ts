@@ -1,14 +1,15 @@
 /**
  * One start-task request end to end: QRS lookups (concurrently) → plan → key-value pairs
  * written → starts (concurrently, bounded) → answer. Lookup and store failures propagate
- * before anything is written or started; a start that fails only marks that task failed.
+ * before anything is written or started; a start that fails only marks that task failed, or
+ * unconfirmed when QRS cannot tell whether it started (lost-start.ts).
  */
 import type { StartTaskSettings } from '../config/settings.js';
 import { KvDisabledError } from '../kvstore/errors.js';
 import type { KvStore } from '../kvstore/types.js';
-import { QrsError } from '../qrs/errors.js';
-import type { QrsClient, QrsTask, StartResult } from '../qrs/types.js';
+import type { QrsClient, QrsTask } from '../qrs/types.js';
 import { mapConcurrently } from './concurrency.js';
+import { startAndConfirm } from './lost-start.js';
 import {
   buildResponse,
   lookupNeeds,
@@ -46,16 +47,6 @@ async function lookUp(qrs: QrsClient, needs: LookupNeeds): Promise<LookupResults
   return { tasksById, tasksByTag: new Map(byTag), tasksByCustomProperty: new Map(byCustomProperty) };
 }
 
-/** A QRS failure during a start is that task's failure: other tasks may already have started. */
-async function startOne(qrs: QrsClient, task: QrsTask): Promise<StartResult> {
-  try {
-    return await qrs.startTask(task.id);
-  } catch (error) {
-    if (error instanceof QrsError) return { started: false, reason: error.message };
-    throw error;
-  }
-}
-
 export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
   const { qrs, kv, settings } = deps;
   return async (request) => {
@@ -68,7 +59,7 @@ export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
     if (kv !== null && plan.kvPairs.length > 0) await kv.setMany(plan.kvPairs);
 
     const results = await mapConcurrently(tasksToStart(plan), settings.startConcurrency, async (task) => {
-      return [taskKey(task.id), await startOne(qrs, task)] as const;
+      return [taskKey(task.id), await startAndConfirm(qrs, task)] as const;
     });
     return buildResponse(plan, new Map(results));
   };

@@ -1,7 +1,8 @@
 /**
- * The start-task answer. The first seven keys are Butler's documented shape and are always
- * present; `tasksFailed` and `executions` are ours, kept apart so Butler clients that read
- * only the documented keys see exactly what Butler would have sent for the started tasks.
+ * The start-task answer. The first five keys are Butler's documented shape and are always
+ * present; `tasksFailed`, `tasksUnconfirmed` and `executions` are ours, kept apart so Butler
+ * clients that read only the documented keys see exactly what Butler would have sent for the
+ * started tasks.
  */
 export interface StartedTaskEntry {
   readonly taskId: string;
@@ -13,6 +14,13 @@ export interface TaskIdEntry {
 }
 
 export interface FailedTaskEntry {
+  readonly taskId: string;
+  readonly taskName: string;
+  readonly reason: string;
+}
+
+/** A start whose answer was lost and QRS could not say whether it started: never retried. */
+export interface UnconfirmedTaskEntry {
   readonly taskId: string;
   readonly taskName: string;
   readonly reason: string;
@@ -34,8 +42,10 @@ export interface StartTaskResponse {
   readonly tasksTagDenied: { readonly tag: string }[];
   readonly tasksCP: StartedTaskEntry[];
   readonly tasksCPDenied: { readonly name: string; readonly value: string }[];
-  /** Tasks selected but not started: disabled, refused by QRS, or QRS failed mid-way. */
+  /** Tasks QRS certainly did not start: disabled, refused, not found, or a 5xx with no execution. */
   readonly tasksFailed: FailedTaskEntry[];
+  /** Tasks whose start answer was lost and whose start QRS could not confirm or rule out. */
+  readonly tasksUnconfirmed: UnconfirmedTaskEntry[];
   /** One per task QRS confirmed as started, with the execution session it created. */
   readonly executions: ExecutionEntry[];
 }

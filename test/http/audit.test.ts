@@ -46,7 +46,7 @@ test('one audit line per start and per key-value write or delete, refusals inclu
       action: 'startTasks',
       clientIp: '127.0.0.1',
       asked: { taskId: TASKS.app1.taskId, allTaskIdsMustExist: true, items: { starttaskid: 1, keyvaluestore: 1 } },
-      outcome: { statusCode: 200, started, invalid: 0, denied: 0, failed: 0 },
+      outcome: { statusCode: 200, started, invalid: 0, denied: 0, failed: 0, unconfirmed: 0 },
     },
     {
       caller: 'writer',

@@ -76,7 +76,7 @@ test('QRS slower than qrs.timeoutMs: 504, nothing written, nothing started', asy
   await assertOutage(h, { status: 504, code: 'ERR_QRS_TIMEOUT' });
 });
 
-test('QRS going down between lookups and starts: 200, pairs kept, every start in tasksFailed', async (t) => {
+test('QRS going down between lookups and starts: 200, pairs kept, every start unconfirmed (QRS cannot tell)', async (t) => {
   const h = await startHarness(t, {
     // The real client, with the outage switched on the moment the id lookup has answered.
     wrapQrs: (qrs, sim) => ({
@@ -91,10 +91,11 @@ test('QRS going down between lookups and starts: 200, pairs kept, every start in
   const answer = await call(h.base, '/v4/reloadtask/-/start', {
     body: [pair('p1'), { type: 'starttaskid', payload: { taskId: app1.taskId } }, { type: 'starttaskid', payload: { taskId: app2.taskId } }],
   });
-  const outage = /^QRS POST .*start\/synchronous failed/;
+  // The starts' answers are lost and so is the question whether they started: neither failed nor started.
+  const outage = /^QRS POST .*start\/synchronous failed: .*; QRS could not be asked whether it started: QRS GET \/qrs\/executionresult\/full failed/;
   assertStartAnswer(answer, NOTHING, {
     started: [],
-    failed: [
+    unconfirmed: [
       { ...app1, reason: outage },
       { ...app2, reason: outage },
     ],

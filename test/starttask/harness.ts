@@ -115,33 +115,45 @@ export async function call(
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOCUMENTED_KEYS = ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied'];
 
+function assertEntries(
+  actual: readonly (TaskRef & { reason: string })[],
+  expected: readonly (TaskRef & { reason: string | RegExp })[],
+): void {
+  assert.deepEqual(
+    actual.map(({ taskId, taskName }) => ({ taskId, taskName })),
+    expected.map(({ taskId, taskName }) => ({ taskId, taskName })),
+  );
+  expected.forEach(({ reason }, i) => {
+    const got = actual[i]?.reason ?? '';
+    if (typeof reason === 'string') assert.equal(got, reason);
+    else assert.match(got, reason);
+  });
+}
+
 /**
  * Asserts a 200 start-task answer: valid against its schema, the documented keys exactly
  * `documented` (and first, in Butler's order), `executions` naming `started` (each with a
- * real session id), `tasksFailed` naming `failed` (reasons equal or matching).
+ * real session id), `tasksFailed` naming `failed` and `tasksUnconfirmed` naming `unconfirmed`
+ * (reasons equal or matching).
  */
 export function assertStartAnswer(
   answer: Answer,
   documented: unknown,
-  expected: { started: readonly TaskRef[]; failed?: readonly (TaskRef & { reason: string | RegExp })[] },
+  expected: {
+    started: readonly TaskRef[];
+    failed?: readonly (TaskRef & { reason: string | RegExp })[];
+    unconfirmed?: readonly (TaskRef & { reason: string | RegExp })[];
+  },
 ): StartTaskAnswer {
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.match(answer.contentType, /^application\/json/);
   assert.ok(Value.Check(StartTaskResponse, answer.body), `answer does not match its schema: ${JSON.stringify(answer.body)}`);
   const body = answer.body as StartTaskAnswer;
-  assert.deepEqual(Object.keys(body), [...DOCUMENTED_KEYS, 'tasksFailed', 'executions']);
-  const { tasksFailed, executions, ...butlerPart } = body;
+  assert.deepEqual(Object.keys(body), [...DOCUMENTED_KEYS, 'tasksFailed', 'tasksUnconfirmed', 'executions']);
+  const { tasksFailed, tasksUnconfirmed, executions, ...butlerPart } = body;
   assert.deepEqual(butlerPart, documented);
-  const failed = expected.failed ?? [];
-  assert.deepEqual(
-    tasksFailed.map(({ taskId, taskName }) => ({ taskId, taskName })),
-    failed.map(({ taskId, taskName }) => ({ taskId, taskName })),
-  );
-  failed.forEach(({ reason }, i) => {
-    const actual = tasksFailed[i]?.reason ?? '';
-    if (typeof reason === 'string') assert.equal(actual, reason);
-    else assert.match(actual, reason);
-  });
+  assertEntries(tasksFailed, expected.failed ?? []);
+  assertEntries(tasksUnconfirmed, expected.unconfirmed ?? []);
   assert.deepEqual(
     executions.map(({ taskId, taskName }) => ({ taskId, taskName })),
     expected.started.map(({ taskId, taskName }) => ({ taskId, taskName })),

@@ -92,6 +92,7 @@ function emptyResponse(): StartTaskResponse {
     tasksCP: [],
     tasksCPDenied: [],
     tasksFailed: [],
+    tasksUnconfirmed: [],
     executions: [],
   };
 }

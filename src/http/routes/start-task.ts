@@ -51,16 +51,20 @@ function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: s
   for (const { taskId, taskName, reason } of answer.tasksFailed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) did not start: ${reason}`);
   }
+  for (const { taskId, taskName, reason } of answer.tasksUnconfirmed) {
+    log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) may or may not have started: ${reason}`);
+  }
   const counts = {
     started: answer.executions.length,
     invalid: answer.tasksId.invalid.length,
     denied: answer.tasksId.denied.length + answer.tasksTagDenied.length + answer.tasksCPDenied.length,
     failed: answer.tasksFailed.length,
+    unconfirmed: answer.tasksUnconfirmed.length,
   };
   log.info(
     { ...counts, clientIp },
     `Start-task request from ${clientIp}: ${counts.started} started, ${counts.invalid} invalid, ` +
-      `${counts.denied} denied, ${counts.failed} failed`,
+      `${counts.denied} denied, ${counts.failed} failed, ${counts.unconfirmed} unconfirmed`,
   );
 }
 

@@ -131,9 +131,27 @@ export const StartTaskResponse = Type.Object(
       }),
       {
         description:
-          'Extension (not in Butler): selected tasks that did not start: disabled, refused by QRS, or QRS ' +
-          'failed during the start. They are not listed under the started lists. A failed start does not ' +
-          'fail the request (other tasks may have started), so the answer stays 200.',
+          'Extension (not in Butler): selected tasks QRS certainly did not start: disabled, refused or not ' +
+          'found by QRS, or QRS answered 5xx and shows no execution of the task since the request. They are ' +
+          'not listed under the started lists. A failed start does not fail the request (other tasks may ' +
+          'have started), so the answer stays 200. Safe to retry.',
+      },
+    ),
+    tasksUnconfirmed: Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        taskName: Type.String(),
+        reason: Type.String({
+          examples: [
+            'QRS POST /qrs/task/{id}/start/synchronous failed: no answer within 10000 ms; QRS could not be asked whether it started: ...',
+          ],
+        }),
+      }),
+      {
+        description:
+          'Extension (not in Butler): selected tasks whose start answer was lost (timeout, dropped ' +
+          'connection, 5xx) and for which QRS could not say whether they started. They may be running: ' +
+          'check in the QMC before starting them again. Starts are never retried by the service.',
       },
     ),
     executions: Type.Array(
@@ -148,8 +166,9 @@ export const StartTaskResponse = Type.Object(
   {
     description:
       'What was started, refused and failed. The first seven keys are Butler\'s and always present; ' +
-      '`tasksFailed` and `executions` are this service\'s extensions. A task is listed as started only ' +
-      'after QRS confirmed the start with an execution session id.',
+      '`tasksFailed`, `tasksUnconfirmed` and `executions` are this service\'s extensions. A task is listed as ' +
+      'started only once QRS confirmed the start with an execution session id, in its answer or, when ' +
+      'the answer was lost, in its execution results.',
   },
 );
 
