@@ -1,6 +1,6 @@
 /**
  * Two instances behind a real nginx, as docker-compose.yml runs them: redis-server holds the
- * key-value pairs and the rate-limit counts, the QRS simulator stands in for Qlik Sense, and
+ * key-value pairs, the rate-limit counts and the Idempotency-Key claims, the QRS simulator stands in for Qlik Sense, and
  * nginx (rendered from the committed deploy/nginx template) balances round robin and appends
  * to X-Forwarded-For. The instances list nginx (127.0.0.1) in trustProxy. Clients are told
  * apart by their source address (127.0.0.2, 127.0.0.3, ...: all loopback). The last test
@@ -18,6 +18,8 @@ import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helper
 
 const LIMIT = 6;
 const APP1_TASK = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
+const APP2_TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
+const APP3_TASK = 'fb0f317d-da91-4b86-aafa-0174ae1e8c8f';
 
 type Line = Record<string, unknown>;
 
@@ -112,7 +114,7 @@ test("one client's rate limit is shared by both instances; other clients are una
   }
 });
 
-test("the real client address is logged and audited, with nginx as 'via', and nothing starts twice", async () => {
+test("the real client address is logged and audited, with nginx as 'via'; a start through nginx starts its task once", async () => {
   const client = '127.0.0.5';
   const started = simulator.sim.stats.starts.length;
   const res = await requestFrom(client, `${nginx.url}/v4/reloadtask/${APP1_TASK}/start`, {
@@ -135,6 +137,31 @@ test("the real client address is logged and audited, with nginx as 'via', and no
     [[client, [APP1_TASK]]],
   );
   assert.ok(!lines.some((line) => JSON.stringify(line).includes('203.0.113.50')), 'the forged address reached a log');
+});
+
+test('an Idempotency-Key retried through nginx lands on the other instance, which replays the answer and starts nothing', async () => {
+  const client = '127.0.0.8';
+  const url = `${nginx.url}/v4/reloadtask/-/start`;
+  const headers = { 'idempotency-key': 'nginx-e2e-load-42' };
+  const body = [{ type: 'starttaskid', payload: { taskId: APP2_TASK } }];
+  const started = simulator.sim.stats.starts.length;
+
+  const first = await requestFrom(client, url, { method: 'PUT', headers, body });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.headers['idempotent-replayed'], undefined);
+  const retry = await requestFrom(client, url, { method: 'PUT', headers, body });
+  assert.equal(retry.status, 200, retry.text);
+  assert.equal(retry.headers['idempotent-replayed'], 'true');
+  assert.deepEqual(retry.json(), first.json());
+  assert.deepEqual(simulator.sim.stats.starts.slice(started), [APP2_TASK], 'the retry started the task again');
+  // Round robin sent the two to different instances: the replay came from Redis, not from memory.
+  const servedBy = instances.map((instance) => requestsFrom(instance, client).filter((line) => line.method === 'PUT').length);
+  assert.deepEqual(servedBy, [1, 1], 'each instance answered one of the two');
+
+  const reused = await requestFrom(client, url, { method: 'PUT', headers, body: [{ type: 'starttaskid', payload: { taskId: APP3_TASK } }] });
+  assert.equal(reused.status, 409, reused.text);
+  assert.equal(reused.json().code, 'ERR_IDEMPOTENCY_KEY_REUSED');
+  assert.deepEqual(simulator.sim.stats.starts.slice(started), [APP2_TASK]);
 });
 
 test('with one instance stopped, nginx sends every read to the other one, which has every pair', async () => {
