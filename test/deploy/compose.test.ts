@@ -161,4 +161,5 @@ test(`${QLIK_FILE}: refuses to start without the Sense host, the certificates or
   assert.deepEqual(qlik.services.nginx, { ...simulator.services.nginx, ports: qlik.services.nginx.ports });
   assert.deepEqual(qlik.services.redis, simulator.services.redis);
   assert.deepEqual(qlik.networks, simulator.networks);
+  assert.notEqual(qlik.name, simulator.name, 'separate projects, or the Qlik setup would reuse the demo\'s Redis volume');
 });
