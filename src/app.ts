@@ -9,15 +9,17 @@ import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { auditWrites } from './http/audit.js';
 import { authorizeCallers, identifyCallers } from './http/auth/index.js';
-import { acceptEmptyJsonBodies } from './http/body-parser.js';
+import { acceptJsonBodies } from './http/body-parser.js';
 import { closeConnectionsWhenClosing } from './http/close-connections.js';
+import { refuseCrossSiteChanges } from './http/cross-site.js';
 import { installErrorHandlers } from './http/error-handler.js';
-import { limitInputLengths, routerParamLength } from './http/input-limits.js';
+import { limitInputLengths, ROUTER_PARAM_LENGTH } from './http/input-limits.js';
 import { fastifyLoggerFrom } from './http/logger-adapter.js';
 import { refuseBadMethodOverride, rewriteOverriddenMethod } from './http/method-override.js';
 import { limitRequestRate } from './http/rate-limit.js';
 import { logEachRequest } from './http/request-log.js';
 import { addSecurityHeaders } from './http/security-headers.js';
+import { answerClientErrors, capConnections, slowClientOptions } from './http/slow-clients.js';
 import { registerOpenApi } from './http/swagger.js';
 import { systemRoutes } from './http/routes/system.js';
 import { keyValueRoutes } from './http/routes/keyvalues.js';
@@ -53,16 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // request.ip (logs, audit, rate-limit buckets) comes from X-Forwarded-For only when the
     // peer is a listed proxy; Fastify then takes the right-most address that is not one.
     trustProxy: settings.server.trustProxy.length > 0 ? [...settings.server.trustProxy] : false,
-    routerOptions: {
-      maxParamLength: routerParamLength(
-        Math.max(startTask.maxFieldLength, kvSettings.maxNamespaceLength, kvSettings.maxKeyLength),
-      ),
-    },
-    ...(deps.https ? { https: deps.https } : {}),
+    routerOptions: { maxParamLength: ROUTER_PARAM_LENGTH },
+    clientErrorHandler: answerClientErrors(settings.server),
+    ...slowClientOptions(settings.server, deps.https),
   }) as unknown as FastifyInstance;
+  capConnections(app, settings.server);
 
-  installErrorHandlers(app);
-  acceptEmptyJsonBodies(app);
+  installErrorHandlers(app, { bodyLimitBytes: settings.server.bodyLimitBytes });
+  acceptJsonBodies(app, settings.server.bodyLimitBytes);
   addSecurityHeaders(app, { https: deps.https !== undefined });
 
   // onRequest order matters: who calls → count the attempt → may they → is the input sane.
@@ -71,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authorizeCallers(app, settings.server.auth);
   limitInputLengths(app, { startTask, keyValueStore: kvSettings });
   refuseBadMethodOverride(app);
+  refuseCrossSiteChanges(app, settings.server.allowedOrigins);
 
   closeConnectionsWhenClosing(app);
   logEachRequest(app);

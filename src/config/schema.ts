@@ -21,6 +21,19 @@ const integer = (minimum: number, maximum?: number) =>
 
 const port = () => integer(1, 65535);
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay silently becomes 1 ms. */
+export const MAX_TIMER_MS = 2147483647;
+
+const milliseconds = (minimum: number) =>
+  Type.Integer({
+    minimum,
+    maximum: MAX_TIMER_MS,
+    expected: `a number of milliseconds ${minimum}-${MAX_TIMER_MS} (about 24.8 days)`,
+  });
+
+// An origin as browsers send it in the Origin header: scheme, host and optional port, nothing else.
+const ORIGIN_PATTERN = '^https?://[^/?#\\s]+$';
+
 const text = () => Type.String({ minLength: 1, expected: 'a non-empty string' });
 
 const optionalPath = () =>
@@ -88,7 +101,12 @@ export const ButlerFileSchema = mapping({
         clientCa: optionalPath(),
       }),
       bodyLimit: integer(1),
-      shutdownTimeoutMs: integer(0),
+      shutdownTimeoutMs: milliseconds(0),
+      requestTimeoutMs: milliseconds(1),
+      maxConnections: integer(1),
+      allowedOrigins: list(
+        Type.String({ pattern: ORIGIN_PATTERN, expected: 'an origin such as https://portal.example.com (no path)' }),
+      ),
       auth: mapping({
         enable: bool(),
         apiKeys: Type.Array(apiKey(), { expected: 'a list of {name, key, scopes}', sensitive: true }),
@@ -127,7 +145,7 @@ export const ButlerFileSchema = mapping({
       maxKeyLength: integer(1),
       maxValueLength: integer(1),
       maxNamespaceLength: integer(1),
-      sweepIntervalMs: integer(1),
+      sweepIntervalMs: milliseconds(1),
       sqlite: mapping({ path: text() }),
       redis: mapping({
         url: Type.String({
@@ -144,11 +162,11 @@ export const ButlerFileSchema = mapping({
       useSSL: bool(),
       rejectUnauthorized: bool(),
       headers: mapping({ static: list(nameValue(true)) }),
-      timeoutMs: integer(1),
+      timeoutMs: milliseconds(1),
       retries: integer(0, 10),
       filterQuoteEscape: oneOf(['backslash', 'double']),
       maxIdsPerLookup: integer(1, 1000),
-      readinessCacheMs: integer(0),
+      readinessCacheMs: milliseconds(0),
     }),
     cert: mapping({
       clientCert: text(),

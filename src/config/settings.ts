@@ -59,6 +59,11 @@ export interface ServerSettings {
   };
   readonly bodyLimitBytes: number; // .bodyLimit (ours)
   readonly shutdownTimeoutMs: number; // .shutdownTimeoutMs (ours)
+  /** How long a client may take to send a whole request (headers and body). */
+  readonly requestTimeoutMs: number; // .requestTimeoutMs (ours)
+  readonly maxConnections: number; // .maxConnections (ours)
+  /** Web origins (besides the service's own) whose pages may send changing requests. */
+  readonly allowedOrigins: readonly string[]; // .allowedOrigins (ours)
   readonly auth: AuthSettings; // .auth (ours)
   readonly rateLimit: RateLimitSettings; // .rateLimit (ours)
   /**

@@ -4,6 +4,15 @@ import type { ButlerFile } from './schema.js';
 import type { Settings } from './settings.js';
 import type { PathResolver } from './resolve-path.js';
 
+/** An origin as browsers send it: lower-case host, no default port (`https://a.example:443` → `https://a.example`). */
+function canonicalOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return origin.toLowerCase();
+  }
+}
+
 /** Renames validated Butler keys to the Settings shape and makes every path absolute. */
 export function toSettings(file: ButlerFile, configFile: string, resolvePath: PathResolver): Settings {
   const butler = file.Butler;
@@ -36,6 +45,9 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       },
       bodyLimitBytes: server.bodyLimit,
       shutdownTimeoutMs: server.shutdownTimeoutMs,
+      requestTimeoutMs: server.requestTimeoutMs,
+      maxConnections: server.maxConnections,
+      allowedOrigins: server.allowedOrigins.map(canonicalOrigin),
       auth: {
         enable: server.auth.enable,
         apiKeys: server.auth.apiKeys.map(({ name, key, scopes }) => ({ name, sha256: apiKeyDigest(key), scopes: [...scopes] })),

@@ -54,11 +54,9 @@ export function limitInputLengths(
 }
 
 /**
- * Fastify's router answers 414, outside every hook, for a URL parameter longer than its
- * maxParamLength (counted after percent-decoding). It is set well above every configured
- * limit so that a parameter merely over its limit gets the clear 400 above; only absurd
- * lengths meet the router's 414.
+ * Fastify's router answers a URL parameter longer than its maxParamLength itself, outside
+ * every hook: no security headers, no request log, no audit line, and a body echoing the
+ * whole URL. It is set above anything node:http accepts (16 KiB of headers, the URL
+ * included), so every parameter reaches the hook above and is refused there like any input.
  */
-export function routerParamLength(longestLimit: number): number {
-  return Math.max(100, longestLimit * 2);
-}
+export const ROUTER_PARAM_LENGTH = 65_536;

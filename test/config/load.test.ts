@@ -60,6 +60,9 @@ test('a Butler file with every section of the template loads, reading our keys a
     },
     bodyLimitBytes: 1048576,
     shutdownTimeoutMs: 10000,
+    requestTimeoutMs: 30000,
+    maxConnections: 1000,
+    allowedOrigins: [],
     auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
     rateLimit: { maxPerMinute: 6000 },
     trustProxy: [],
@@ -122,6 +125,9 @@ test('a file that sets nothing gets every documented default', (t) => {
       tls: { enable: false, cert: null, key: null, ca: null, clientCa: null },
       bodyLimitBytes: 1048576,
       shutdownTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      maxConnections: 1000,
+      allowedOrigins: [],
       auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
       rateLimit: { maxPerMinute: 6000 },
       trustProxy: [],
@@ -553,3 +559,47 @@ test("loading never creates the config package's global singleton", () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('time settings above 2147483647 ms are config errors naming every key (Node would make them 1 ms)', (t) => {
+  const file = writeConfig(
+    t,
+    [
+      'Butler:',
+      '  restServerConfig:',
+      '    shutdownTimeoutMs: 2147483648',
+      '    requestTimeoutMs: 9999999999',
+      '  keyValueStore:',
+      '    sweepIntervalMs: 2147483648',
+      '  configQRS:',
+      '    timeoutMs: 2147483648',
+      '    readinessCacheMs: 2147483648',
+    ].join('\n'),
+  );
+  let caught: unknown;
+  try {
+    loadSettings(file, { env: NO_ENV });
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigValidationError, String(caught));
+  {
+    const keys = caught.problems.map((problem) => problem.keyPath).sort();
+    assert.deepEqual(keys, [
+      'Butler.configQRS.readinessCacheMs',
+      'Butler.configQRS.timeoutMs',
+      'Butler.keyValueStore.sweepIntervalMs',
+      'Butler.restServerConfig.requestTimeoutMs',
+      'Butler.restServerConfig.shutdownTimeoutMs',
+    ]);
+    assert.match(caught.message, /requestTimeoutMs must be a number of milliseconds 1-2147483647/);
+  }
+  const atMax = writeConfig(t, 'Butler:\n  restServerConfig:\n    requestTimeoutMs: 2147483647\n', 'max.yaml');
+  assert.equal(loadSettings(atMax, { env: NO_ENV }).server.requestTimeoutMs, 2147483647);
+});
+
+test('allowedOrigins are origins without a path, kept in the form browsers send', (t) => {
+  const file = writeConfig(t, 'Butler:\n  restServerConfig:\n    allowedOrigins: ["https://Portal.Example.com:443", "http://10.0.0.5:8000"]\n');
+  assert.deepEqual(loadSettings(file, { env: NO_ENV }).server.allowedOrigins, ['https://portal.example.com', 'http://10.0.0.5:8000']);
+  const withPath = writeConfig(t, 'Butler:\n  restServerConfig:\n    allowedOrigins: ["https://portal.example.com/app"]\n', 'bad.yaml');
+  assert.throws(() => loadSettings(withPath, { env: NO_ENV }), /allowedOrigins\[0\] must be an origin/);
+});

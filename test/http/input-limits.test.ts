@@ -32,8 +32,8 @@ const OVER_LIMIT: Case[] = [
   { name: 'a pair body over bodyLimit', method: 'POST', path: '/v4/keyvalues/ns', body: { key: 'k', value: 'x'.repeat(3000) }, status: 413 },
   { name: 'more items than maxItems', path: START, body: [pair({}), pair({}), pair({}), pair({})], status: 400, message: /at most 3 items \(got 4\)/ },
   { name: 'a URL task ID over maxFieldLength', path: `/v4/reloadtask/${'a'.repeat(41)}/start`, body: [], status: 400, code: 'ERR_INPUT_TOO_LONG', message: /taskId is 41 .* limit is 40 \(Butler\.startTask\.maxFieldLength\)/ },
-  { name: 'a URL task ID too long even for the router', path: `/v4/reloadtask/${'a'.repeat(101)}/start`, body: [], status: 414 },
-  { name: 'a namespace too long even for the router', method: 'GET', path: `/v4/keylist/${'n'.repeat(101)}`, status: 414 },
+  { name: 'a URL task ID of 5000 characters', path: `/v4/reloadtask/${'a'.repeat(5000)}/start`, body: [], status: 400, code: 'ERR_INPUT_TOO_LONG', message: /^URL parameter taskId is 5000 characters long; the limit is 40 / },
+  { name: 'a namespace of 5000 characters', method: 'GET', path: `/v4/keylist/${'n'.repeat(5000)}`, status: 400, code: 'ERR_KV_LIMIT', message: /namespace is 5000 characters long/ },
   { name: 'an encoded URL task ID one over the limit', path: `/v4/reloadtask/${encodeURIComponent('€'.repeat(41))}/start`, body: [], status: 400, code: 'ERR_INPUT_TOO_LONG' },
   { name: 'a body task ID over maxFieldLength', path: START, body: [{ type: 'starttaskid', payload: { taskId: 'a'.repeat(41) } }], status: 400, message: /maxFieldLength/ },
   { name: 'a tag over maxFieldLength', path: START, body: [{ type: 'starttasktag', payload: { tag: 't'.repeat(41) } }], status: 400, message: /maxFieldLength/ },
@@ -73,6 +73,29 @@ test('every input limit: a 4xx before any work', async (t) => {
     if (c.code) assert.equal(body.code, c.code, c.name);
     if (c.message) assert.match(body.message, c.message, c.name);
   }
+  await assertNothingDone(h);
+});
+
+test('an over-long URL is answered like any refusal: JSON under 1 KB, security headers, logged and audited', async (t) => {
+  const h = await startHarness(t, { settings: LIMITS });
+  const taskId = 'a'.repeat(5000);
+  const res = await fetch(`${h.base}/v4/reloadtask/${taskId}/start`, { method: 'PUT' });
+  const text = await res.text();
+  assert.equal(res.status, 400);
+  assert.ok(Buffer.byteLength(text) < 1024, `${Buffer.byteLength(text)} bytes`);
+  assert.equal(JSON.parse(text).code, 'ERR_INPUT_TOO_LONG');
+  assert.ok(!text.includes(taskId), 'the answer does not echo the URL');
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.ok(res.headers.get('content-security-policy'));
+  const lines = h.logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok(lines.some((line) => line.statusCode === 400 && line.method === 'PUT'), 'request log line');
+  const audit = lines.find((line) => line.audit === true);
+  assert.equal((audit?.outcome as { code?: string } | undefined)?.code, 'ERR_INPUT_TOO_LONG', 'audit line');
+
+  const unknownRoute = await fetch(`${h.base}/v4/${'x'.repeat(5000)}`);
+  const notFound = await unknownRoute.text();
+  assert.equal(unknownRoute.status, 404);
+  assert.ok(Buffer.byteLength(notFound) < 1024, 'a 404 repeats only the start of a long path');
   await assertNothingDone(h);
 });
 
