@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freePort, spawnTs } from './helpers/process.js';
+import { spawnTs } from './helpers/process.js';
 
 test('npm run demo: starts simulator and service, answers a start request, stops on Ctrl+C', async (t) => {
-  const port = await freePort();
-  const demo = spawnTs('src/demo/main.ts', [], { STG_SERVER_PORT: String(port) });
+  // Port 0: the demo listens where the system says and prints that address.
+  const demo = spawnTs('src/demo/main.ts', [], { STG_SERVER_PORT: '0' });
   t.after(() => demo.stop());
   await demo.waitFor(/Press Ctrl\+C to stop/, 60000);
+  const base = demo.output().match(/sense-task-gateway on (http:\/\/\S+)/)?.[1] ?? assert.fail(demo.output());
+  const port = Number(new URL(base).port);
+  assert.ok(port > 0, base);
   assert.match(demo.output(), new RegExp(`Swagger UI: http://127\\.0\\.0\\.1:${port}/documentation`));
   assert.match(demo.output(), /curl -X PUT/);
 
-  const res = await fetch(`http://127.0.0.1:${port}/v4/reloadtask/-/start`, {
+  const res = await fetch(`${base}/v4/reloadtask/-/start`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify([{ type: 'starttasktag', payload: { tag: 'startTask1' } }]),

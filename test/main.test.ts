@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { generateCertBundle, writeCertBundle } from '../src/simulator/index.js';
-import { freePort, spawnTs } from './helpers/process.js';
+import { listeningUrl, spawnTs } from './helpers/process.js';
 import { startTestSimulator } from './helpers/simulator.js';
+import { waitUntil } from './helpers/wait.js';
 
 const MAIN = 'src/main.ts';
 let dir: string;
@@ -21,13 +22,14 @@ async function configFile(name: string, body: string): Promise<string> {
   return path;
 }
 
-function butlerYaml(port: number, extra = ''): string {
+/** A Butler file listening on a port the system picks (0); read it with listeningUrl. */
+function butlerYaml(extra = ''): string {
   return `Butler:
   logLevel: info
   restServerConfig:
     enable: true
     serverHost: 127.0.0.1
-    serverPort: ${port}
+    serverPort: 0
     backgroundServerPort: 8081
   restServerEndpointsEnable:
     butlerping: true
@@ -82,30 +84,30 @@ test('a file that is not a Butler YAML file exits non-zero naming the file', asy
 });
 
 test('an invalid value exits non-zero naming the key path', async () => {
-  const path = await configFile('bad-port.yaml', butlerYaml(8080).replace('serverPort: 8080', 'serverPort: eighty'));
+  const path = await configFile('bad-port.yaml', butlerYaml().replace('serverPort: 0', 'serverPort: eighty'));
   const run = spawnTs(MAIN, ['-c', path]);
   assert.equal(await run.exited, 1);
   assert.match(run.output(), /Butler\.restServerConfig\.serverPort/);
 });
 
 test('an invalid --loglevel exits non-zero', async () => {
-  const path = await configFile('ok.yaml', butlerYaml(8080));
+  const path = await configFile('ok.yaml', butlerYaml());
   const run = spawnTs(MAIN, ['-c', path, '-l', 'chatty']);
   assert.notEqual(await run.exited, 0);
   assert.match(run.output(), /loglevel|chatty/i);
 });
 
 test('npm start path: serves ping and the documentation, says backgroundServerPort is unused, exits 0 on SIGTERM', async (t) => {
-  const port = await freePort();
-  const path = await configFile('serve.yaml', butlerYaml(port));
+  const path = await configFile('serve.yaml', butlerYaml());
   const run = spawnTs(MAIN, ['-c', path]);
   t.after(() => run.stop());
-  await run.waitFor(/listening on/);
+  const base = await listeningUrl(run);
+  assert.match(base, /^http:\/\/127\.0\.0\.1:[1-9]\d*$/, 'the log names the port the system picked');
   assert.match(run.output(), /backgroundServerPort.*unused/);
-  const ping = await fetch(`http://127.0.0.1:${port}/v4/butlerping`);
+  const ping = await fetch(`${base}/v4/butlerping`);
   assert.equal(ping.status, 200);
   assert.equal(((await ping.json()) as { response: string }).response, 'Butler reporting for duty');
-  const docs = await fetch(`http://127.0.0.1:${port}/documentation/`);
+  const docs = await fetch(`${base}/documentation/`);
   assert.equal(docs.status, 200);
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);
@@ -116,10 +118,9 @@ test('graceful shutdown: SIGTERM during a start request lets it finish, then exi
   const { sim, certPaths, close } = await startTestSimulator();
   t.after(close);
   sim.hooks.latencyMs = 800;
-  const port = await freePort();
   const path = await configFile(
     'inflight.yaml',
-    butlerYaml(port).replace('senseStartTask: false', 'senseStartTask: true') +
+    butlerYaml().replace('senseStartTask: false', 'senseStartTask: true') +
       `  configQRS:
     host: 127.0.0.1
     port: ${sim.port}
@@ -132,14 +133,14 @@ test('graceful shutdown: SIGTERM during a start request lets it finish, then exi
     STG_CLIENT_CERT_CA: certPaths.ca,
   });
   t.after(() => run.stop());
-  await run.waitFor(/listening on/);
+  const base = await listeningUrl(run);
 
-  const response = fetch(`http://127.0.0.1:${port}/v4/reloadtask/e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e/start`, {
+  const response = fetch(`${base}/v4/reloadtask/e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e/start`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: '[]',
   });
-  while (sim.stats.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitUntil(() => sim.stats.requests.length > 0, 'the start request to reach the simulator', { intervalMs: 20 });
   run.child.kill('SIGTERM');
 
   const res = await response;
@@ -148,5 +149,5 @@ test('graceful shutdown: SIGTERM during a start request lets it finish, then exi
   assert.deepEqual(body.tasksId.started.map((task) => task.taskId), ['e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e']);
   assert.deepEqual(sim.stats.starts, ['e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e']);
   assert.equal(await run.exited, 0, run.output());
-  await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), 'no longer listening');
+  await assert.rejects(fetch(`${base}/health`), 'no longer listening');
 });

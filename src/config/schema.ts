@@ -20,6 +20,8 @@ const integer = (minimum: number, maximum?: number) =>
   });
 
 const port = () => integer(1, 65535);
+/** 0 lets the system pick a free port; the start-up log names the port it got. */
+const listenPort = () => integer(0, 65535);
 
 /** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay silently becomes 1 ms. */
 export const MAX_TIMER_MS = 2147483647;
@@ -91,7 +93,7 @@ export const ButlerFileSchema = mapping({
     restServerConfig: mapping({
       enable: bool(),
       serverHost: text(),
-      serverPort: port(),
+      serverPort: listenPort(),
       backgroundServerPort: port(),
       tls: mapping({
         enable: bool(),

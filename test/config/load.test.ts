@@ -281,7 +281,7 @@ test('an invalid value names its source and full key path', async (t) => {
     {
       name: 'port as text',
       yaml: 'Butler:\n  restServerConfig:\n    serverPort: abc\n',
-      expected: '{file}: Butler.restServerConfig.serverPort must be an integer 1-65535, got "abc"',
+      expected: '{file}: Butler.restServerConfig.serverPort must be an integer 0-65535, got "abc"',
     },
     {
       name: 'port out of range',
@@ -343,7 +343,7 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'bad number from the environment',
       yaml: 'Butler:\n  logLevel: info\n',
       env: { STG_SERVER_PORT: 'eighty' },
-      expected: 'environment variable STG_SERVER_PORT: Butler.restServerConfig.serverPort must be an integer 1-65535, got "eighty"',
+      expected: 'environment variable STG_SERVER_PORT: Butler.restServerConfig.serverPort must be an integer 0-65535, got "eighty"',
     },
     {
       name: 'bad boolean from the environment',

@@ -69,7 +69,19 @@ export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv = 
   return { child, output: () => text, exited, waitFor, stop };
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
+/**
+ * The base URL main.ts reports once listening (`REST API listening on <url>,`): start it with
+ * serverPort 0 and read the port the system picked, instead of guessing a free one.
+ */
+export async function listeningUrl(spawned: Spawned, timeoutMs?: number): Promise<string> {
+  const [, url] = await spawned.waitFor(/REST API listening on (https?:\/\/[^\s,]+),/, timeoutMs);
+  return url!;
+}
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, for a server that cannot report the
+ * port it bound (redis-server's --port 0 turns TCP off). Callers retry when it was taken.
+ */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

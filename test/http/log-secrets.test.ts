@@ -21,7 +21,7 @@ import { TASKS } from '../starttask/harness.js';
 import { AUTH_ON, KEYS, sha256Hex } from '../helpers/api-keys.js';
 import { buildTestApp, listen, testSettings } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
-import { freePort, spawnTs } from '../helpers/process.js';
+import { listeningUrl, spawnTs } from '../helpers/process.js';
 import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 
 const VALUES = ['kv-secret-value-3b7e91', 'kv-secret-start-value-c05d2f', 'kv-secret-too-long-value-'.padEnd(80, 'z')];
@@ -153,7 +153,6 @@ test('in process, at silly level: keys, values, certificates and passwords never
 
 test('through main.ts at --loglevel silly: the config dump and request logs hold no secret', async (t) => {
   const { certs, certPaths } = simulator;
-  const port = await freePort();
   const configFile = join(dir, 'secrets.yaml');
   await writeFile(
     configFile,
@@ -161,7 +160,7 @@ test('through main.ts at --loglevel silly: the config dump and request logs hold
       'Butler:',
       '  restServerConfig:',
       '    serverHost: 127.0.0.1',
-      `    serverPort: ${port}`,
+      '    serverPort: 0',
       '    tls:',
       '      enable: true',
       `      cert: ${certPaths.serverCert}`,
@@ -187,8 +186,8 @@ test('through main.ts at --loglevel silly: the config dump and request logs hold
   );
   const run = spawnTs('src/main.ts', ['-c', configFile, '--loglevel', 'silly']);
   t.after(() => run.stop());
-  await run.waitFor(/listening on/);
-  const base = `https://127.0.0.1:${port}`;
+  const base = await listeningUrl(run);
+  assert.match(base, /^https:\/\/127\.0\.0\.1:[1-9]\d*$/);
   const write = JSON.stringify({ key: 'k', value: VALUES[0] });
   const client = { client: certs, ca: certs.caCert };
   assert.equal(await httpsCall(base, '/v4/keyvalues/ns', { method: 'POST', body: write, headers: { 'content-type': 'application/json', 'x-api-key': KEYS.writer }, ...client }), 201);

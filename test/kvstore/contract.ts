@@ -12,6 +12,7 @@ import { ServiceError } from '../../src/errors.js';
 import { KvLimitError, KvUnavailableError, type KvLimitName } from '../../src/kvstore/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import { createCapturingLogger } from '../helpers/logger.js';
+import { waitUntil } from '../helpers/wait.js';
 
 export type ContractLimits = Pick<
   KeyValueStoreSettings,
@@ -77,14 +78,6 @@ async function assertBadRequest(operation: Promise<unknown>, pattern: RegExp): P
     assert.match(error.message, pattern);
     return true;
   });
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 export function kvStoreContract(backend: string, open: StoreFactory): void {
@@ -250,7 +243,7 @@ export function kvStoreContract(backend: string, open: StoreFactory): void {
       await store.set('ns', 'a', '1', MINUTE);
       await store.set('ns', 'b', '2', MINUTE);
       clock.advance(MINUTE);
-      await waitFor(() => lines().some((line) => line.includes('swept 2 expired pairs')), 'the periodic sweep');
+      await waitUntil(() => lines().some((line) => line.includes('swept 2 expired pairs')), 'the periodic sweep');
       assert.equal(await store.sweepExpired(), 0, 'the periodic sweep already removed them');
     });
 

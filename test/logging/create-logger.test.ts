@@ -100,15 +100,21 @@ test('file logging writes the same lines to a daily file in a directory it creat
   logger.debug('below the level');
   await closeLogger(logger);
 
-  const logFiles = readdirSync(directory).filter((name) => name.endsWith('.log'));
-  assert.equal(logFiles.length, 1);
-  assert.match(logFiles[0] ?? '', /^sense-task-gateway\.\d{4}-\d{2}-\d{2}\.log$/);
-  const fileLines = readFileSync(path.join(directory, logFiles[0] ?? ''), 'utf8').trim().split('\n');
+  // One file per UTC day the lines span: one, or two when the run crosses midnight.
+  const dayOf = (line: string) => (JSON.parse(line) as { timestamp: string }).timestamp.slice(0, 10);
+  const days = [...new Set(output.lines().map(dayOf))];
+  const logFiles = readdirSync(directory).filter((name) => name.endsWith('.log')).sort();
+  assert.equal(logFiles.length, days.length);
+  for (const name of logFiles) assert.match(name, /^sense-task-gateway\.\d{4}-\d{2}-\d{2}\.log$/);
+  assert.deepEqual(logFiles, days.map((day) => `sense-task-gateway.${day}.log`), 'each file is dated in UTC, like its lines');
+  const fileLines = logFiles.flatMap((name) => readFileSync(path.join(directory, name), 'utf8').trim().split('\n'));
   assert.equal(fileLines.length, 500);
   assert.deepEqual(fileLines, output.lines());
   assert.equal((JSON.parse(fileLines[499] ?? '{}') as { message?: string }).message, 'entry 499');
-  const firstLineDate = (JSON.parse(fileLines[0] ?? '{}') as { timestamp: string }).timestamp.slice(0, 10);
-  assert.equal(logFiles[0], `sense-task-gateway.${firstLineDate}.log`, 'the file is dated in UTC, like the lines');
+  for (const name of logFiles) {
+    const lines = readFileSync(path.join(directory, name), 'utf8').trim().split('\n');
+    assert.ok(lines.every((line) => name === `sense-task-gateway.${dayOf(line)}.log`), `${name} holds only lines of its day`);
+  }
 });
 
 test('without file logging no directory is created', async (t) => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -71,11 +73,24 @@ test('files TLS cannot use are ConfigErrors too, and never quote PEM contents', 
   }
 });
 
-test('plain http (useSSL false) needs no certificate files', async () => {
+test('plain http (useSSL false) needs no certificate files', async (t) => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"buildVersion":"plain"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const missing = join(dir, 'nothing-here.pem');
-  const qrs = createQrsClient(
-    qrsSettingsFor(4242, paths, { useSSL: false, clientCert: missing, clientCertKey: missing, clientCertCA: missing }),
-    { logger: silent },
-  );
-  await qrs.close();
+  const settings = qrsSettingsFor((server.address() as AddressInfo).port, paths, {
+    useSSL: false,
+    clientCert: missing,
+    clientCertKey: missing,
+    clientCertCA: missing,
+  });
+  const qrs = createQrsClient(settings, { logger: silent });
+  try {
+    assert.deepEqual(await qrs.about(), { buildVersion: 'plain' }, 'the client was made and calls QRS');
+  } finally {
+    await qrs.close();
+  }
+  assert.ok(configErrorFor({ clientCert: missing }) instanceof ConfigError, 'the same files are required with TLS');
 });

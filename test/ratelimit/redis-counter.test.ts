@@ -10,6 +10,7 @@ import { createRedisHitCounter, type HitCounter } from '../../src/ratelimit/inde
 import { buildTestApp } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let redis: RedisServer;
 let prefixCount = 0;
@@ -57,22 +58,35 @@ test('two instances sharing a Redis share the limit', async (t) => {
 
 test('a window ends: the count starts again', async (t) => {
   const { counter } = await counterFor(t, nextPrefix());
-  assert.equal((await counter.hit('caller', 300)).count, 1);
-  const second = await counter.hit('caller', 300);
+  // A window no slow machine can outlast: hits in it count up.
+  assert.equal((await counter.hit('caller', 60_000)).count, 1);
+  const second = await counter.hit('caller', 60_000);
   assert.equal(second.count, 2);
-  assert.ok(second.msLeft > 0 && second.msLeft <= 300);
-  let next = await counter.hit('caller', 300);
-  while (next.count !== 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    next = await counter.hit('caller', 300);
-  }
-  assert.equal(next.count, 1);
+  assert.ok(second.msLeft > 0 && second.msLeft <= 60_000, `msLeft ${second.msLeft}`);
+
+  // A short window: every hit counts one more until the window ends, then the count is 1 again.
+  const windowMs = 300;
+  const counts = [(await counter.hit('short', windowMs)).count];
+  let last = { count: 0, msLeft: 0 };
+  await waitUntil(
+    async () => {
+      last = await counter.hit('short', windowMs);
+      counts.push(last.count);
+      return last.count === 1;
+    },
+    () => `the ${windowMs} ms window to end (counts: ${counts.join(', ')})`,
+    { intervalMs: 50 },
+  );
+  const before = counts.slice(0, -1);
+  assert.deepEqual(before, before.map((_count, index) => index + 1), `counts ${counts.join(', ')}`);
+  assert.ok(last.msLeft > 0 && last.msLeft <= windowMs, `the new window runs ${windowMs} ms (msLeft ${last.msLeft})`);
 });
 
 test('Redis down: hits are counted in the instance (limits still hold, no 5xx), one warning; back when it returns', async (t) => {
   const own = await startRedis();
   t.after(() => own.stop());
-  const { counter, lines } = await counterFor(t, nextPrefix(), own.url);
+  const prefix = nextPrefix();
+  const { counter, lines } = await counterFor(t, prefix, own.url);
   const app = await appWith(t, counter, 2);
   const ping = () => app.inject({ method: 'GET', url: '/v4/butlerping' });
   assert.equal((await ping()).statusCode, 200);
@@ -87,13 +101,24 @@ test('Redis down: hits are counted in the instance (limits still hold, no 5xx), 
 
   const restarted = await startRedis(own.port);
   t.after(() => restarted.stop());
-  let back = false;
-  for (let attempt = 0; attempt < 100 && !back; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await counter.hit('probe', 60_000);
-    back = lines().some((line) => line.includes('answers again'));
+  await waitUntil(
+    async () => {
+      await counter.hit('probe', 60_000);
+      // Not just 'answers again': the outage warning ends with 'until it answers again'.
+      return lines().some((line) => line.includes('answers again; limits are shared'));
+    },
+    'the counter to log that Redis answers again',
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
+  const probe = await counter.hit('probe-after', 60_000);
+  assert.equal(probe.count, 1);
+  const client = createClient({ url: restarted.url });
+  await client.connect();
+  try {
+    assert.equal(await client.exists(`${prefix}:ratelimit:probe-after`), 1, 'hits are counted in Redis again');
+  } finally {
+    await client.close();
   }
-  assert.ok(back, lines().join('\n'));
 });
 
 test('Redis unreachable at start: the counter starts anyway and counts locally', async (t) => {

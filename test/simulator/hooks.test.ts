@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
-import { jsonOf, qrsRequest, type QrsAnswer } from './qrs-request.js';
+import { waitUntil } from '../helpers/wait.js';
+import { jsonOf, qrsRequest } from './qrs-request.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 const APP2 = '7552d9fc-d1bb-4975-9a38-18357de531ea';
 
-async function untilRecorded(sim: RunningSimulator, count: number): Promise<void> {
-  while (sim.stats.requestCount() < count) await sleep(5);
-}
-
-function track(promise: Promise<QrsAnswer>): { settled: () => boolean; promise: Promise<QrsAnswer> } {
-  let settled = false;
-  const tracked = promise.finally(() => {
-    settled = true;
-  });
-  return { settled: () => settled, promise: tracked };
+function untilRecorded(sim: RunningSimulator, count: number): Promise<void> {
+  return waitUntil(() => sim.stats.requestCount() >= count, `${count} request(s) recorded by the simulator`);
 }
 
 describe('simulator hooks', () => {
@@ -83,12 +75,21 @@ describe('simulator hooks', () => {
   });
 
   it('latencyMs holds the answer back after the request was handled', async () => {
-    running.sim.hooks.latencyMs = 800;
-    const pending = track(post(`/qrs/task/${APP1}/start/synchronous`));
-    await untilRecorded(running.sim, 1);
-    assert.equal(pending.settled(), false, 'handled and recorded, but not answered yet');
-    assert.deepEqual(running.sim.stats.starts, [APP1], 'the task started before the answer left');
-    const answer = await pending.promise;
+    const latencyMs = 300;
+    running.sim.hooks.latencyMs = latencyMs;
+    const sent = performance.now();
+    // What the simulator had done when the answer arrived: read at that moment, no timing.
+    const pending = post(`/qrs/task/${APP1}/start/synchronous`).then((answer) => ({
+      answer,
+      elapsedMs: performance.now() - sent,
+      recorded: running.sim.stats.requestCount(),
+      starts: [...running.sim.stats.starts],
+    }));
+    const { answer, elapsedMs, recorded, starts } = await pending;
+    assert.equal(recorded, 1, 'handled and recorded before the answer arrived');
+    assert.deepEqual(starts, [APP1], 'the task started before the answer left');
+    // A lower bound only: a slow machine makes the answer later, never earlier.
+    assert.ok(elapsedMs >= latencyMs - 1, `answered after ${elapsedMs} ms, before the ${latencyMs} ms latency`);
     assert.equal(answer.status, 201);
     assert.ok(jsonOf<{ value: string }>(answer).value);
   });
