@@ -40,12 +40,14 @@ test('after maxPerMinute requests: 429 in the error shape with Retry-After; a ne
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['x-ratelimit-limit'], String(LIMIT));
     assert.equal(res.headers['x-ratelimit-remaining'], String(LIMIT - i));
+    assert.equal(res.headers['x-ratelimit-reset'], '60', 'seconds until the window ends');
   }
   clock.advance(20_000);
   const refused = await ping(app);
   assert.equal(refused.statusCode, 429);
   assert.equal(refused.headers['retry-after'], '40');
   assert.equal(refused.headers['x-ratelimit-remaining'], '0');
+  assert.equal(refused.headers['x-ratelimit-reset'], '40');
   assert.deepEqual(refused.json(), {
     statusCode: 429,
     error: 'Too Many Requests',
@@ -56,6 +58,9 @@ test('after maxPerMinute requests: 429 in the error shape with Retry-After; a ne
   const again = await ping(app);
   assert.equal(again.statusCode, 200);
   assert.equal(again.headers['x-ratelimit-remaining'], String(LIMIT - 1));
+  assert.equal(again.headers['x-ratelimit-reset'], '60', 'a new window, reset a full minute away');
+  clock.advance(15_500);
+  assert.equal((await ping(app)).headers['x-ratelimit-reset'], '45', 'whole seconds left, rounded up');
 });
 
 test('each API key has its own bucket; requests without a valid key share their address', async (t) => {
