@@ -5,6 +5,7 @@ import type { Settings } from './config/settings.js';
 import type { QrsClient } from './qrs/types.js';
 import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { auditWrites } from './http/audit.js';
@@ -16,6 +17,7 @@ import { installErrorHandlers } from './http/error-handler.js';
 import { limitInputLengths, ROUTER_PARAM_LENGTH } from './http/input-limits.js';
 import { fastifyLoggerFrom } from './http/logger-adapter.js';
 import { refuseBadMethodOverride, rewriteOverriddenMethod } from './http/method-override.js';
+import { countRequests, metricsRoute } from './http/metrics.js';
 import { limitRequestRate } from './http/rate-limit.js';
 import { logEachRequest } from './http/request-log.js';
 import { addSecurityHeaders } from './http/security-headers.js';
@@ -38,6 +40,11 @@ export interface AppDeps {
   rateLimitCounter?: HitCounter;
   /** Where Idempotency-Keys live (the key-value backend); in this process's memory if absent. */
   idempotencyStore?: IdempotencyStore;
+  /**
+   * Prometheus metrics served at /metrics; give the same object to the QRS client and the
+   * key-value store so their series are in it. A fresh registry of HTTP metrics if absent.
+   */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -47,6 +54,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { settings } = deps;
   const { startTask, keyValueStore: kvSettings } = settings;
+  const metrics = deps.metrics ?? createServiceMetrics();
   const app = Fastify({
     loggerInstance: fastifyLoggerFrom(deps.logger),
     logController: new LogController({ disableRequestLogging: true }),
@@ -75,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   closeConnectionsWhenClosing(app);
   logEachRequest(app);
+  countRequests(app, metrics);
   auditWrites(app);
   await registerOpenApi(app, deps.version, { auth: settings.server.auth.enable });
 
@@ -83,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     version: deps.version,
     readiness: createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }),
   });
+  await app.register(metricsRoute, { metrics });
   if (settings.endpoints.keyValueStore) {
     await app.register(keyValueRoutes, { store: deps.kv, settings: kvSettings });
   }
@@ -95,7 +105,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windowMs: startTask.idempotencyWindowSeconds * 1000,
       logger: deps.logger,
     });
-    await app.register(startTaskRoutes, { qrs: deps.qrs, kv: deps.kv, settings: startTask, pairLimits: kvSettings, idempotency });
+    await app.register(startTaskRoutes, {
+      qrs: deps.qrs,
+      kv: deps.kv,
+      settings: startTask,
+      pairLimits: kvSettings,
+      idempotency,
+      metrics,
+    });
   }
   return app;
 }

@@ -7,6 +7,7 @@ import { securityWarnings } from './config/security-warnings.js';
 import type { ServerSettings, Settings } from './config/settings.js';
 import { ConfigError } from './errors.js';
 import { createKvStore } from './kvstore/index.js';
+import { createServiceMetrics } from './metrics/index.js';
 import type { KvStore } from './kvstore/types.js';
 import { openIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createQrsClient } from './qrs/index.js';
@@ -60,13 +61,14 @@ async function rateLimitCounter(settings: Settings, logger: Logger): Promise<Hit
 /** Composition root: builds every dependency once, hands them to buildApp, listens. */
 export async function startService(settings: Settings, logger: Logger, version: string): Promise<RunningService> {
   for (const warning of securityWarnings(settings)) logger.warn(warning);
-  const qrs = createQrsClient(settings.qrs, { logger });
+  const metrics = createServiceMetrics();
+  const qrs = createQrsClient(settings.qrs, { logger, metrics });
   let kv: KvStore | null = null;
   let counter: HitCounter | undefined;
   let idempotencyStore: IdempotencyStore | undefined;
   let app: FastifyInstance | undefined;
   try {
-    kv = settings.keyValueStore.enable ? await createKvStore(settings.keyValueStore, { logger }) : null;
+    kv = settings.keyValueStore.enable ? await createKvStore(settings.keyValueStore, { logger, metrics }) : null;
     counter = await rateLimitCounter(settings, logger);
     idempotencyStore = settings.endpoints.senseStartTask ? await openIdempotencyStore(settings.keyValueStore) : undefined;
     const https = httpsOptions(settings.server.tls);
@@ -76,6 +78,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
       qrs,
       kv,
       version,
+      metrics,
       ...(https ? { https } : {}),
       ...(counter ? { rateLimitCounter: counter } : {}),
       ...(idempotencyStore ? { idempotencyStore } : {}),

@@ -19,11 +19,11 @@ export interface LoggingSettings {
 }
 
 /** What an API key may do; `admin` may do everything. */
-export const API_SCOPES = ['startTask', 'kvRead', 'kvWrite', 'admin'] as const;
+export const API_SCOPES = ['startTask', 'kvRead', 'kvWrite', 'metrics', 'admin'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Endpoints that may be served without an API key while auth is on. */
-export const OPEN_ENDPOINTS = ['health', 'ready', 'butlerping', 'documentation'] as const;
+export const OPEN_ENDPOINTS = ['health', 'ready', 'butlerping', 'documentation', 'metrics'] as const;
 export type OpenEndpoint = (typeof OPEN_ENDPOINTS)[number];
 
 export interface ApiKeySettings {

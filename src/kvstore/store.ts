@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import type { KeyValueStoreSettings } from '../config/settings.js';
 import { ServiceError } from '../errors.js';
+import type { KvOperationMetrics, KvOperationOutcome } from '../metrics/index.js';
 import type { KvBackend } from './backend.js';
 import { KvUnavailableError } from './errors.js';
 import { openBackend } from './open-backend.js';
@@ -13,6 +14,8 @@ export interface KvStoreDeps {
   logger: Logger;
   /** The store's clock (epoch ms); tests pass their own to move time. */
   now?: () => number;
+  /** Counts every operation by outcome (stg_kv_operations_total); absent: nothing is counted. */
+  metrics?: KvOperationMetrics;
 }
 
 /**
@@ -51,19 +54,27 @@ function storeOver(backend: KvBackend, settings: KeyValueStoreSettings, deps: Kv
   let closed = false;
   let sweeping: Promise<void> | undefined;
 
-  async function guarded<T>(operation: () => Promise<T>): Promise<T> {
-    if (closed) throw new KvUnavailableError(backend.name, new Error('the key-value store is closed'));
+  const count = (name: string, outcome: KvOperationOutcome) => deps.metrics?.kvOperation(name, backend.name, outcome);
+
+  async function guarded<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    if (closed) {
+      count(name, 'error');
+      throw new KvUnavailableError(backend.name, new Error('the key-value store is closed'));
+    }
     try {
       const result = await operation();
       outage.succeeded();
+      count(name, 'ok');
       return result;
     } catch (error) {
       // A refusal (limit) is an answer from a working backend.
       if (error instanceof ServiceError) {
         outage.succeeded();
+        count(name, 'refused');
         throw error;
       }
       outage.failed(error);
+      count(name, 'error');
       throw new KvUnavailableError(backend.name, error);
     }
   }
@@ -76,12 +87,12 @@ function storeOver(backend: KvBackend, settings: KeyValueStoreSettings, deps: Kv
   async function write(pairs: readonly KvPair[]): Promise<void> {
     const at = now();
     const stored = pairs.map((pair) => stamped(pair, at));
-    if (stored.length > 0) await guarded(() => backend.write(stored, settings, at));
+    if (stored.length > 0) await guarded('set', () => backend.write(stored, settings, at));
   }
 
   const store: KvStore = {
     async get(namespace, key) {
-      const pair = await guarded(() => backend.get(namespace, key, now()));
+      const pair = await guarded('get', () => backend.get(namespace, key, now()));
       return pair && toKvPair(pair);
     },
     async set(namespace, key, value, ttlMs) {
@@ -90,11 +101,11 @@ function storeOver(backend: KvBackend, settings: KeyValueStoreSettings, deps: Kv
       return pair;
     },
     setMany: write,
-    delete: (namespace, key) => guarded(() => backend.delete(namespace, key, now())),
-    deleteNamespace: (namespace) => guarded(() => backend.deleteNamespace(namespace, now())),
-    listKeys: async (namespace) => sortedOrUndefined(await guarded(() => backend.listKeys(namespace, now()))),
-    listNamespaces: async () => (await guarded(() => backend.listNamespaces(now()))).sort(),
-    sweepExpired: () => guarded(() => backend.sweep(now())),
+    delete: (namespace, key) => guarded('delete', () => backend.delete(namespace, key, now())),
+    deleteNamespace: (namespace) => guarded('deleteNamespace', () => backend.deleteNamespace(namespace, now())),
+    listKeys: async (namespace) => sortedOrUndefined(await guarded('listKeys', () => backend.listKeys(namespace, now()))),
+    listNamespaces: async () => (await guarded('listNamespaces', () => backend.listNamespaces(now()))).sort(),
+    sweepExpired: () => guarded('sweep', () => backend.sweep(now())),
     async close() {
       if (closed) return;
       closed = true;

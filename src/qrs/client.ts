@@ -1,11 +1,10 @@
 /** The QRS operations the service needs, each one round trip over the shared transport. */
-import type { Logger } from 'winston';
 import { BadRequestError } from '../errors.js';
 import type { QrsSettings } from '../config/settings.js';
 import { parseAbout, parseStartAnswer, parseTaskList } from './answers.js';
 import { createExecutionReads } from './execution-reads.js';
 import { and, eq, idIn, isGuid } from './filter.js';
-import { createQrsTransport, parseJsonBody, unexpectedStatus, type QrsAnswer } from './transport.js';
+import { createQrsTransport, parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransportDeps } from './transport.js';
 import type { QrsAbout, QrsClient, QrsTask, StartResult } from './types.js';
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
@@ -46,7 +45,7 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-export function createQrsClient(settings: QrsSettings, deps: { logger: Logger }): QrsClient {
+export function createQrsClient(settings: QrsSettings, deps: QrsTransportDeps): QrsClient {
   const transport = createQrsTransport(settings, deps);
   const quoteEscape = settings.filterQuoteEscape;
 

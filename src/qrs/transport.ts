@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'winston';
 import type { QrsSettings } from '../config/settings.js';
+import { qrsOperationOf, type QrsCallMetrics, type QrsCallOutcome } from '../metrics/index.js';
 import { retryDelayMs } from './backoff.js';
 import { createClientSecureContext } from './certificates.js';
 import {
@@ -97,8 +98,20 @@ function staticHeaders(settings: QrsSettings): Record<string, string> {
   return headers;
 }
 
-export function createQrsTransport(settings: QrsSettings, deps: { logger: Logger }): QrsTransport {
-  const { logger } = deps;
+export interface QrsTransportDeps {
+  logger: Logger;
+  /** Counts and times every call (stg_qrs_*); absent: nothing is recorded. */
+  metrics?: QrsCallMetrics;
+}
+
+function outcomeOf(error: unknown): QrsCallOutcome {
+  if (error instanceof QrsTimeoutError) return 'timeout';
+  if (error instanceof QrsUnavailableError) return 'unavailable';
+  return 'error';
+}
+
+export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps): QrsTransport {
+  const { logger, metrics } = deps;
   const agent = buildAgent(settings);
   const closing = new AbortController();
   // Every in-flight call listens on this one signal; dozens at once are normal, not a leak.
@@ -214,10 +227,24 @@ export function createQrsTransport(settings: QrsSettings, deps: { logger: Logger
     }
   }
 
+  async function observedCall<T>(qrsCall: QrsCall<T>): Promise<T> {
+    if (metrics === undefined) return call(qrsCall);
+    const operation = qrsOperationOf(qrsCall.method, qrsCall.path);
+    const began = performance.now();
+    try {
+      const result = await call(qrsCall);
+      metrics.qrsCall(operation, 'ok', (performance.now() - began) / 1000);
+      return result;
+    } catch (error) {
+      metrics.qrsCall(operation, outcomeOf(error), (performance.now() - began) / 1000);
+      throw error;
+    }
+  }
+
   async function close(): Promise<void> {
     closing.abort();
     agent.destroy();
   }
 
-  return { call, close };
+  return { call: observedCall, close };
 }

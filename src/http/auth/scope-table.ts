@@ -29,6 +29,7 @@ export const SCOPED_ROUTES: readonly ScopedRoute[] = [
   { methods: ['DELETE'], url: '/v4/keyvalues/:namespace/:key', scope: 'kvWrite' },
   { methods: ['DELETE'], url: '/v4/keyvalues/:namespace', scope: 'kvWrite' },
   { methods: ['GET'], url: '/v4/configfile/endpointsenabled', scope: 'admin' },
+  { methods: ['GET'], url: '/metrics', scope: 'metrics' },
 ];
 
 /** Endpoints `auth.openEndpoints` may serve without a key; when not listed they need any valid key. */
@@ -37,6 +38,7 @@ const OPENABLE: Record<OpenEndpoint, (method: string, url: string) => boolean> =
   ready: (method, url) => method === 'GET' && url === '/ready',
   butlerping: (method, url) => method === 'GET' && url === '/v4/butlerping',
   documentation: (method, url) => method === 'GET' && (url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)),
+  metrics: (method, url) => method === 'GET' && url === '/metrics',
 };
 
 /** `admin` may do everything. */
@@ -52,10 +54,12 @@ export function grants(scopes: readonly ApiScope[], needed: ApiScope): boolean {
 export function requirementFor(method: string, routeUrl: string | undefined, open: readonly OpenEndpoint[]): Requirement {
   if (routeUrl === undefined) return { kind: 'anyKey' };
   const routed = method === 'HEAD' ? 'GET' : method;
+  const openable = (Object.keys(OPENABLE) as OpenEndpoint[]).find((name) => OPENABLE[name](routed, routeUrl));
+  if (openable && open.includes(openable)) return { kind: 'open' };
+  // A scoped route that may be opened (metrics) needs its scope while it is not open.
   const scoped = SCOPED_ROUTES.find((route) => route.url === routeUrl && route.methods.includes(routed));
   if (scoped) return { kind: 'scope', scope: scoped.scope };
-  const openable = (Object.keys(OPENABLE) as OpenEndpoint[]).find((name) => OPENABLE[name](routed, routeUrl));
-  if (openable) return open.includes(openable) ? { kind: 'open' } : { kind: 'anyKey' };
+  if (openable) return { kind: 'anyKey' };
   return { kind: 'scope', scope: 'admin' };
 }
 

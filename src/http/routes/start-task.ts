@@ -4,6 +4,7 @@ import type { TSchema } from 'typebox';
 import type { StartTaskSettings } from '../../config/settings.js';
 import { readIdempotencyKey, type IdempotencyGuard } from '../../idempotency/index.js';
 import type { KvStore } from '../../kvstore/types.js';
+import type { ServiceMetrics, StartOutcomeCounts } from '../../metrics/index.js';
 import type { QrsClient } from '../../qrs/types.js';
 import {
   createStartTaskRunner,
@@ -27,6 +28,8 @@ export interface StartTaskRoutesOptions {
   /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
   pairLimits: StartItemLimits['pairs'];
   idempotency: IdempotencyGuard;
+  /** Counts started, failed, denied and invalid tasks (stg_tasks_*). */
+  metrics?: Pick<ServiceMetrics, 'startOutcome'>;
 }
 
 /**
@@ -43,8 +46,11 @@ const IDEMPOTENCY_LEASE_MS = 5 * 60_000;
 const validateAllButBody: FastifySchemaCompiler<TSchema> = (route) =>
   route.httpPart === 'body' ? (value) => ({ value }) : TypeBoxValidatorCompiler(route);
 
-/** One line per started task, one per failed task, and a summary with the caller's address. */
-function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: string): void {
+/**
+ * One line per started task, one per failed task, and a summary with the caller's address;
+ * returns the summary's counts.
+ */
+function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: string): StartOutcomeCounts {
   for (const { taskId, taskName, executionSessionId } of answer.executions) {
     log.info({ taskId, taskName, executionSessionId }, `Started task "${taskName}" (${taskId}), execution session ${executionSessionId}`);
   }
@@ -66,6 +72,7 @@ function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: s
     `Start-task request from ${clientIp}: ${counts.started} started, ${counts.invalid} invalid, ` +
       `${counts.denied} denied, ${counts.failed} failed, ${counts.unconfirmed} unconfirmed`,
   );
+  return counts;
 }
 
 /** PUT (and POST, for the Qlik REST connector) /v4/reloadtask/{taskId}/start, as Butler serves it. */
@@ -108,7 +115,7 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
           items,
           allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
         });
-        logOutcome(request.log, answer, request.ip);
+        opts.metrics?.startOutcome(logOutcome(request.log, answer, request.ip));
         return { statusCode: 200, body: answer };
       };
       if (idempotencyKey === undefined) return (await run()).body;
