@@ -164,6 +164,18 @@ test('an Idempotency-Key retried through nginx lands on the other instance, whic
   assert.deepEqual(simulator.sim.stats.starts.slice(started), [APP2_TASK]);
 });
 
+test('/metrics is not served through nginx (the instances count apart); each instance serves its own', async () => {
+  const client = '127.0.0.9';
+  const proxied = await requestFrom(client, `${nginx.url}/metrics`);
+  assert.equal(proxied.status, 404);
+  assert.match(proxied.text, /scrape each sense-task-gateway instance at its own address/);
+  for (const instance of instances) {
+    const direct = await requestFrom(client, `${instance.service.url}/metrics`);
+    assert.equal(direct.status, 200, `${instance.name}: ${direct.text.slice(0, 200)}`);
+    assert.match(direct.text, /^stg_http_requests_total\{/m, instance.name);
+  }
+});
+
 test('with one instance stopped, nginx sends every read to the other one, which has every pair', async () => {
   const client = '127.0.0.7';
   const [running, stopped] = instances;
