@@ -20,4 +20,4 @@ export type { ScriptLogApi, SimulatorHooks } from './hooks.js';
 export { EMPTY_GUID } from './qrs-json.js';
 export { MISSING_USER_MESSAGE, XSRF_MESSAGE } from './request-guard.js';
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from './server.js';
-export type { RecordedRequest, SimulatorStats } from './stats.js';
+export type { RecordedRequest, RequestFilter, SimulatorStats } from './stats.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { CertBundle } from './certs.js';
 import { DEMO_FIXTURE_PATH, loadFixture, type SimTask } from './fixture.js';
 import { FilterSyntaxError } from './filter/index.js';
@@ -124,6 +124,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, query } = splitUrl(req.url ?? '/');
+    // 'close' follows the end of the answer, or the connection's loss before it.
+    res.once('close', recorder.requestArrived(method, path));
     if (hooks.dropConnections) {
       recorder.recordRequest({ method, path, query, status: 0 });
       req.socket.destroy();
@@ -166,6 +168,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       });
     },
   );
+
+  server.on('connection', (socket: Socket) => {
+    socket.once('close', recorder.connectionOpened());
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
