@@ -22,6 +22,16 @@ export class BadRequestError extends ServiceError {
   }
 }
 
+/**
+ * Work not done because the request it served was given up: its client went away, or
+ * another part of it failed. 499, as proxies log a request whose client closed it.
+ */
+export class RequestCancelledError extends ServiceError {
+  constructor(message: string) {
+    super('ERR_REQUEST_CANCELLED', 499, message);
+  }
+}
+
 /** A configuration problem found at startup; `keyPath` is the Butler YAML key at fault. */
 export class ConfigError extends ServiceError {
   readonly keyPath: string;

@@ -168,6 +168,8 @@ export const ButlerFileSchema = mapping({
       retries: integer(0, 10),
       filterQuoteEscape: oneOf(['backslash', 'double']),
       maxIdsPerLookup: integer(1, 1000),
+      maxUrlLength: integer(1024, 65536),
+      maxSockets: integer(1, 1024),
       readinessCacheMs: milliseconds(0),
     }),
     cert: mapping({

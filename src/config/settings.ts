@@ -126,6 +126,8 @@ export interface QrsSettings {
   readonly retries: number; // .retries (ours): GET retries on connection errors and 5xx
   readonly filterQuoteEscape: FilterQuoteEscape; // .filterQuoteEscape (ours)
   readonly maxIdsPerLookup: number; // .maxIdsPerLookup (ours): chunk size of id lookups
+  readonly maxUrlLength: number; // .maxUrlLength (ours): longest URL of a QRS call, in characters
+  readonly maxSockets: number; // .maxSockets (ours): connections to QRS open at once, process-wide
   readonly readinessCacheMs: number; // .readinessCacheMs (ours)
 }
 

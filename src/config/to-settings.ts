@@ -99,6 +99,8 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       retries: qrs.retries,
       filterQuoteEscape: qrs.filterQuoteEscape,
       maxIdsPerLookup: qrs.maxIdsPerLookup,
+      maxUrlLength: qrs.maxUrlLength,
+      maxSockets: qrs.maxSockets,
       readinessCacheMs: qrs.readinessCacheMs,
     },
   };

@@ -85,3 +85,8 @@ export function atLeast(property: string, value: string, quoteEscape: FilterQuot
   checkProperty(property);
   return `${property} ge ${quoteLiteral(value, quoteEscape)}` as QrsFilter;
 }
+
+/** Any of the filters: one stays as it is, several are joined with `or`. */
+export function anyOf(filters: readonly QrsFilter[]): QrsFilter {
+  return filters.length === 1 ? (filters[0] as QrsFilter) : or(...filters);
+}

@@ -8,3 +8,8 @@ export function encodeQueryString(params: Readonly<Record<string, string>>): str
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
     .join('&');
 }
+
+/** How many characters `value` takes in a query string built by encodeQueryString. */
+export function encodedLength(value: string): number {
+  return encodeURIComponent(value).length;
+}

@@ -22,6 +22,7 @@ import {
   type QrsCallContext,
 } from './errors.js';
 import type { QrsFilter } from './filter.js';
+import { RequestCancelledError } from '../errors.js';
 import { encodeQueryString } from './query-string.js';
 import { createXrfkey } from './xrfkey.js';
 
@@ -42,10 +43,17 @@ export interface QrsCall<T> {
   readonly body?: unknown;
   /** Turns a non-5xx answer into the operation's result; throws UnexpectedAnswerError. */
   readonly interpret: (answer: QrsAnswer) => T;
+  /**
+   * The request this call serves. Once it is aborted the call is not sent (nor retried), and
+   * a GET in flight is abandoned; a start in flight is left to finish, as it may have started.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface QrsTransport {
   call<T>(call: QrsCall<T>): Promise<T>;
+  /** Characters the URL-encoded filter of a call to `path` may take within `maxUrlLength`. */
+  filterRoom(path: string): number;
   close(): Promise<void>;
 }
 
@@ -86,7 +94,8 @@ function buildBaseUrl(settings: QrsSettings): string {
 }
 
 function buildAgent(settings: QrsSettings): http.Agent {
-  const common = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  // One agent for the process: beyond maxSockets, calls queue here for a free connection.
+  const common = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, maxSockets: settings.maxSockets };
   if (!settings.useSSL) return new http.Agent(common);
   const secureContext = createClientSecureContext(settings);
   return new https.Agent({ ...common, secureContext, rejectUnauthorized: settings.rejectUnauthorized });
@@ -113,11 +122,12 @@ function outcomeOf(error: unknown): QrsCallOutcome {
 export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps): QrsTransport {
   const { logger, metrics } = deps;
   const agent = buildAgent(settings);
+  const baseUrl = buildBaseUrl(settings);
   const closing = new AbortController();
   // Every in-flight call listens on this one signal; dozens at once are normal, not a leak.
   setMaxListeners(0, closing.signal);
   const instance: AxiosInstance = axios.create({
-    baseURL: buildBaseUrl(settings),
+    baseURL: baseUrl,
     timeout: settings.timeoutMs,
     headers: staticHeaders(settings),
     httpAgent: agent,
@@ -148,10 +158,16 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
     return failed(new QrsUnavailableError(context, reason, options), true);
   }
 
+  function cancelled(context: QrsCallContext): RequestCancelledError {
+    logger.debug(`QRS ${context.method} ${context.endpoint} not sent: the request was cancelled`);
+    return new RequestCancelledError(`QRS ${context.method} ${context.endpoint} not sent: the request was cancelled`);
+  }
+
   async function attempt(call: QrsCall<unknown>, context: QrsCallContext): Promise<Attempt> {
     const xrfkey = createXrfkey();
     let response: AxiosResponse<unknown>;
     let statusError: AxiosError | undefined;
+    const abandonable = call.signal !== undefined && call.method === 'GET';
     try {
       response = await instance.request({
         method: call.method,
@@ -159,9 +175,10 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
         params: call.filter === undefined ? { xrfkey } : { xrfkey, filter: call.filter },
         headers: { 'X-Qlik-Xrfkey': xrfkey },
         data: call.body,
-        signal: closing.signal,
+        signal: abandonable ? AbortSignal.any([closing.signal, call.signal]) : closing.signal,
       });
     } catch (error) {
+      if (abandonable && call.signal?.aborted && !closing.signal.aborted) throw cancelled(context);
       if (!axios.isAxiosError(error) || error.response === undefined) return failureOf(error, context);
       // A non-2xx answer: still an answer (404 means "no such task" to a start).
       response = error.response;
@@ -199,6 +216,7 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
     // Starts are never retried: QRS may have started the task before the connection broke.
     const attempts = qrsCall.method === 'GET' ? settings.retries + 1 : 1;
     for (let attemptNumber = 1; ; attemptNumber += 1) {
+      if (qrsCall.signal?.aborted && !closing.signal.aborted) throw cancelled(context);
       const outcome = closing.signal.aborted
         ? failed(new QrsUnavailableError(context, 'client is closed'), false)
         : await attempt(qrsCall, context);
@@ -219,10 +237,11 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
         throw outcome.error;
       }
       logger.debug(`${outcome.error.message}; retry ${attemptNumber} of ${settings.retries}`);
+      const waitSignal = qrsCall.signal === undefined ? closing.signal : AbortSignal.any([closing.signal, qrsCall.signal]);
       try {
-        await sleep(retryDelayMs(attemptNumber), undefined, { signal: closing.signal });
+        await sleep(retryDelayMs(attemptNumber), undefined, { signal: waitSignal });
       } catch {
-        // Aborted by close(); the next loop turn reports the closed client.
+        // Aborted by close() or by the request; the next loop turn reports which.
       }
     }
   }
@@ -236,7 +255,8 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
       metrics.qrsCall(operation, 'ok', (performance.now() - began) / 1000);
       return result;
     } catch (error) {
-      metrics.qrsCall(operation, outcomeOf(error), (performance.now() - began) / 1000);
+      // A call its request gave up on says nothing about QRS.
+      if (!(error instanceof RequestCancelledError)) metrics.qrsCall(operation, outcomeOf(error), (performance.now() - began) / 1000);
       throw error;
     }
   }
@@ -246,5 +266,12 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
     agent.destroy();
   }
 
-  return { call: observedCall, close };
+  // Every xrfkey has the same length, so one measures them all.
+  const queryWithoutFilter = encodeQueryString({ xrfkey: createXrfkey(), filter: '' });
+
+  function filterRoom(path: string): number {
+    return settings.maxUrlLength - `${baseUrl}${path}?${queryWithoutFilter}`.length;
+  }
+
+  return { call: observedCall, filterRoom, close };
 }

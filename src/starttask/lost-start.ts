@@ -4,6 +4,7 @@
  * the task; only QRS can tell, so it is asked for executions of the task since the request
  * began. Starts are never retried: retrying an unknown outcome could start a reload twice.
  */
+import { RequestCancelledError } from '../errors.js';
 import { QrsError, QrsResponseError } from '../qrs/errors.js';
 import type { QrsClient, QrsTask, StartResult } from '../qrs/types.js';
 
@@ -41,13 +42,22 @@ export function isUnconfirmed(outcome: StartOutcome): outcome is UnconfirmedStar
   return !outcome.started && 'unconfirmed' in outcome;
 }
 
-/** Starts `task` once; a lost answer is resolved by asking QRS what happened. */
-export async function startAndConfirm(qrs: QrsClient, task: QrsTask, now: () => number = Date.now): Promise<StartOutcome> {
+/**
+ * Starts `task` once; a lost answer is resolved by asking QRS what happened. Once `signal`
+ * (the request's) is aborted the start is not sent, which is a plain failure: nothing started.
+ */
+export async function startAndConfirm(
+  qrs: QrsClient,
+  task: QrsTask,
+  now: () => number = Date.now,
+  signal?: AbortSignal,
+): Promise<StartOutcome> {
   const since = new Date(now() - CLOCK_ALLOWANCE_MS);
   let lost: QrsError;
   try {
-    return await qrs.startTask(task.id);
+    return await qrs.startTask(task.id, signal === undefined ? {} : { signal });
   } catch (error) {
+    if (error instanceof RequestCancelledError) return { started: false, reason: error.message };
     if (!(error instanceof QrsError)) throw error;
     if (refused(error)) return { started: false, reason: error.message };
     lost = error;

@@ -57,7 +57,7 @@ export interface LookupNeeds {
 }
 
 export interface LookupResults {
-  /** As QrsClient.getTasksByIds answers: unknown ids are absent. */
+  /** As QrsClient.findTasks answers byId: unknown ids are absent. */
   readonly tasksById: ReadonlyMap<string, QrsTask>;
   /** By tagKey, every tag of LookupNeeds.tags. */
   readonly tasksByTag: ReadonlyMap<string, readonly QrsTask[]>;

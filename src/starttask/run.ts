@@ -1,10 +1,12 @@
 /**
- * One start-task request end to end: QRS lookups (concurrently) → plan → key-value pairs
- * written → starts (concurrently, bounded) → answer. Lookup and store failures propagate
- * before anything is written or started; a start that fails only marks that task failed, or
- * unconfirmed when QRS cannot tell whether it started (lost-start.ts).
+ * One start-task request end to end: QRS lookups (batched, concurrently) → plan → key-value
+ * pairs written → starts (concurrently, bounded) → answer. Lookup and store failures
+ * propagate before anything is written or started; a start that fails only marks that task
+ * failed, or unconfirmed when QRS cannot tell whether it started (lost-start.ts). Once the
+ * request's signal is aborted (its client went away), none of its remaining QRS calls are sent.
  */
 import type { StartTaskSettings } from '../config/settings.js';
+import { RequestCancelledError } from '../errors.js';
 import { KvDisabledError } from '../kvstore/errors.js';
 import type { KvStore } from '../kvstore/types.js';
 import type { QrsClient, QrsTask } from '../qrs/types.js';
@@ -29,37 +31,38 @@ export interface StartTaskDeps {
   readonly settings: StartTaskSettings;
 }
 
-export type StartTaskRunner = (request: StartRequest) => Promise<StartTaskResponse>;
+export type StartTaskRunner = (request: StartRequest, signal?: AbortSignal) => Promise<StartTaskResponse>;
 
-/** All lookups at once: one call for every task id, one per allowed tag and custom property. */
-async function lookUp(qrs: QrsClient, needs: LookupNeeds): Promise<LookupResults> {
-  const [tasksById, byTag, byCustomProperty] = await Promise.all([
-    needs.taskIds.length > 0 ? qrs.getTasksByIds(needs.taskIds) : new Map<string, QrsTask>(),
-    Promise.all(
-      [...needs.tags].map(async ([key, tag]) => [key, await qrs.getTasksByTag(tag)] as const),
-    ),
-    Promise.all(
-      [...needs.customProperties].map(
-        async ([key, cp]) => [key, await qrs.getTasksByCustomProperty(cp.name, cp.value)] as const,
-      ),
-    ),
-  ]);
-  return { tasksById, tasksByTag: new Map(byTag), tasksByCustomProperty: new Map(byCustomProperty) };
+/** Every id, tag and custom property of the request, in one batched lookup. */
+async function lookUp(qrs: QrsClient, needs: LookupNeeds, signal: AbortSignal | undefined): Promise<LookupResults> {
+  const tags = [...needs.tags];
+  const customProperties = [...needs.customProperties];
+  const found = await qrs.findTasks(
+    { taskIds: needs.taskIds, tags: tags.map(([, tag]) => tag), customProperties: customProperties.map(([, cp]) => cp) },
+    signal === undefined ? {} : { signal },
+  );
+  return {
+    tasksById: found.byId,
+    tasksByTag: new Map(tags.map(([key], index) => [key, found.byTag[index] ?? []])),
+    tasksByCustomProperty: new Map(customProperties.map(([key], index) => [key, found.byCustomProperty[index] ?? []])),
+  };
 }
 
 export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
   const { qrs, kv, settings } = deps;
-  return async (request) => {
+  return async (request, signal) => {
     const writesPairs = request.items.some((item) => item.type === 'keyvaluestore');
     if (writesPairs && kv === null) throw new KvDisabledError();
 
-    const found = await lookUp(qrs, lookupNeeds(request, settings.filter));
+    const found = await lookUp(qrs, lookupNeeds(request, settings.filter), signal);
     const plan = planStart(request, settings.filter, found);
+    // Nobody waits for the answer any more: store nothing, start nothing.
+    if (signal?.aborted) throw new RequestCancelledError('Start request cancelled before anything was stored or started');
     // Pairs are the parameters the reloads read, so they must be stored before any task starts.
     if (kv !== null && plan.kvPairs.length > 0) await kv.setMany(plan.kvPairs);
 
     const results = await mapConcurrently(tasksToStart(plan), settings.startConcurrency, async (task) => {
-      return [taskKey(task.id), await startAndConfirm(qrs, task)] as const;
+      return [taskKey(task.id), await startAndConfirm(qrs, task, Date.now, signal)] as const;
     });
     return buildResponse(plan, new Map(results));
   };

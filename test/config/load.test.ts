@@ -101,6 +101,8 @@ test('a Butler file with every section of the template loads, reading our keys a
     retries: 2,
     filterQuoteEscape: 'backslash',
     maxIdsPerLookup: 100,
+    maxUrlLength: 4000,
+    maxSockets: 64,
     readinessCacheMs: 5000,
   });
 });
@@ -165,6 +167,8 @@ test('a file that sets nothing gets every documented default', (t) => {
       retries: 2,
       filterQuoteEscape: 'backslash',
       maxIdsPerLookup: 100,
+      maxUrlLength: 4000,
+      maxSockets: 64,
       readinessCacheMs: 5000,
     },
   };

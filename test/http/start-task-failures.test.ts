@@ -78,11 +78,11 @@ test('QRS slower than qrs.timeoutMs: 504, nothing written, nothing started', asy
 
 test('QRS going down between lookups and starts: 200, pairs kept, every start unconfirmed (QRS cannot tell)', async (t) => {
   const h = await startHarness(t, {
-    // The real client, with the outage switched on the moment the id lookup has answered.
+    // The real client, with the outage switched on the moment the lookup has answered.
     wrapQrs: (qrs, sim) => ({
       ...qrs,
-      getTasksByIds: async (ids) => {
-        const found = await qrs.getTasksByIds(ids);
+      findTasks: async (query, options) => {
+        const found = await qrs.findTasks(query, options);
         sim.hooks.dropConnections = true;
         return found;
       },

@@ -4,7 +4,7 @@ import { BadRequestError } from '../../src/errors.js';
 import { QrsResponseError } from '../../src/qrs/index.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
-import { clientFor } from './qrs-test-client.js';
+import { clientFor, tasksByIds, tasksByPair, tasksByTag } from './qrs-test-client.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 const APP2 = '7552d9fc-d1bb-4975-9a38-18357de531ea';
@@ -44,7 +44,7 @@ test('about answers the build version', async (t) => {
 test('every request carries a fresh xrfkey in the query (the simulator checks the header matches)', async (t) => {
   const qrs = newClient(t);
   await qrs.about();
-  await qrs.getTasksByTag('startTask1');
+  await tasksByTag(qrs, 'startTask1');
   await qrs.startTask(APP1);
   const requests = simulator.sim.stats.requests;
   assert.equal(requests.length, 3);
@@ -57,10 +57,10 @@ test('every request carries a fresh xrfkey in the query (the simulator checks th
   assert.equal(new Set(keys).size, 3);
 });
 
-test('getTasksByIds maps full objects, keyed by the ids as given', async (t) => {
+test('id lookup: maps full objects, keyed by the ids as given', async (t) => {
   const qrs = newClient(t);
   const upperApp2 = APP2.toUpperCase();
-  const tasks = await qrs.getTasksByIds([APP1, upperApp2, UNKNOWN, 'not-a-guid', APP1]);
+  const tasks = await tasksByIds(qrs, [APP1, upperApp2, UNKNOWN, 'not-a-guid', APP1]);
   assert.deepEqual([...tasks.keys()], [APP1, upperApp2]);
   assert.deepEqual(tasks.get(upperApp2), {
     id: APP2,
@@ -76,53 +76,53 @@ test('getTasksByIds maps full objects, keyed by the ids as given', async (t) => 
   assert.equal(simulator.sim.stats.requestCount({ method: 'GET', pathPrefix: '/qrs/task/full' }), 1);
 });
 
-test('getTasksByIds with no GUID among the ids asks QRS nothing', async (t) => {
+test('id lookup: with no GUID among the ids asks QRS nothing', async (t) => {
   const qrs = newClient(t);
-  assert.equal((await qrs.getTasksByIds(['abc123', ''])).size, 0);
+  assert.equal((await tasksByIds(qrs, ['abc123', ''])).size, 0);
   assert.equal(simulator.sim.stats.requests.length, 0);
 });
 
-test('getTasksByIds chunks long lists: 5 ids at 2 per lookup is 3 requests', async (t) => {
+test('id lookup: chunks long lists: 5 ids at 2 per lookup is 3 requests', async (t) => {
   const qrs = newClient(t, { maxIdsPerLookup: 2 });
   const wanted = [APP1, APP2, APP3, SALES, OPS_MONITOR];
-  const tasks = await qrs.getTasksByIds([...wanted, APP3.toUpperCase()]);
+  const tasks = await tasksByIds(qrs, [...wanted, APP3.toUpperCase()]);
   assert.deepEqual([...tasks.keys()].sort(), [...wanted, APP3.toUpperCase()].sort());
   assert.equal(simulator.sim.stats.requestCount({ method: 'GET', pathPrefix: '/qrs/task/full' }), 3);
 });
 
-test('getTasksByTag compares case-insensitively and exactly (no prefix match)', async (t) => {
+test('tag lookup: compares case-insensitively and exactly (no prefix match)', async (t) => {
   const qrs = newClient(t);
-  assert.deepEqual(ids(await qrs.getTasksByTag('STARTTASK1')), [APP1, APP2, APP3].sort());
-  assert.deepEqual(await qrs.getTasksByTag('no such tag'), []);
+  assert.deepEqual(ids(await tasksByTag(qrs, 'STARTTASK1')), [APP1, APP2, APP3].sort());
+  assert.deepEqual(await tasksByTag(qrs, 'no such tag'), []);
 });
 
-test('getTasksByCustomProperty keeps only tasks where one property has both name and value', async (t) => {
+test('custom property lookup: keeps only tasks where one property has both name and value', async (t) => {
   const qrs = newClient(t);
   // Finance split has dept=finance and costCenter=sales: QRS's filter matches it, the pair does not.
-  assert.deepEqual(ids(await qrs.getTasksByCustomProperty('dept', 'sales')), [EXTRA_APP]);
-  assert.deepEqual(ids(await qrs.getTasksByCustomProperty('costCenter', 'sales')), [FINANCE_SPLIT]);
-  assert.deepEqual(ids(await qrs.getTasksByCustomProperty('TASKGROUP', 'Tasks2')), [APP2]);
-  assert.deepEqual(ids(await qrs.getTasksByCustomProperty('taskGroup', 'tasks1')), [APP1, APP2, APP3].sort());
+  assert.deepEqual(ids(await tasksByPair(qrs, 'dept', 'sales')), [EXTRA_APP]);
+  assert.deepEqual(ids(await tasksByPair(qrs, 'costCenter', 'sales')), [FINANCE_SPLIT]);
+  assert.deepEqual(ids(await tasksByPair(qrs, 'TASKGROUP', 'Tasks2')), [APP2]);
+  assert.deepEqual(ids(await tasksByPair(qrs, 'taskGroup', 'tasks1')), [APP1, APP2, APP3].sort());
 });
 
 for (const quoteEscape of ['backslash', 'double'] as const) {
   test(`${quoteEscape} escaping: URL-special characters round-trip in tags and custom properties`, async (t) => {
     const qrs = newClient(t, { filterQuoteEscape: quoteEscape });
-    assert.deepEqual(ids(await qrs.getTasksByTag('Ärger / Ökonomi?')), [OEKONOMI]);
-    assert.deepEqual(ids(await qrs.getTasksByCustomProperty('region', 'Nörd Öst')), [Q1_REPORT]);
-    assert.deepEqual(ids(await qrs.getTasksByCustomProperty('REGION', 'süd west')), [OEKONOMI]);
+    assert.deepEqual(ids(await tasksByTag(qrs, 'Ärger / Ökonomi?')), [OEKONOMI]);
+    assert.deepEqual(ids(await tasksByPair(qrs, 'region', 'Nörd Öst')), [Q1_REPORT]);
+    assert.deepEqual(ids(await tasksByPair(qrs, 'REGION', 'süd west')), [OEKONOMI]);
   });
 }
 
 test('backslash escaping: a quote together with & # % / ? round-trips', async (t) => {
   const qrs = newClient(t, { filterQuoteEscape: 'backslash' });
-  assert.deepEqual(ids(await qrs.getTasksByTag("Q1'25 & more #1 50%/?")), [Q1_REPORT]);
-  assert.deepEqual(ids(await qrs.getTasksByTag("night's batch")), [OEKONOMI]);
+  assert.deepEqual(ids(await tasksByTag(qrs, "Q1'25 & more #1 50%/?")), [Q1_REPORT]);
+  assert.deepEqual(ids(await tasksByTag(qrs, "night's batch")), [OEKONOMI]);
 });
 
 test('double escaping: live QRS rejects a doubled quote, which must surface as an error, not "no tasks"', async (t) => {
   const qrs = newClient(t, { filterQuoteEscape: 'double', retries: 2 });
-  const rejected = await qrs.getTasksByTag("night's batch").then(
+  const rejected = await tasksByTag(qrs, "night's batch").then(
     () => assert.fail('expected a QrsResponseError'),
     (error: unknown) => error,
   );

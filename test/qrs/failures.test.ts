@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { QrsResponseError, QrsTimeoutError, QrsUnavailableError } from '../../src/qrs/index.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
-import { clientFor } from './qrs-test-client.js';
+import { clientFor, tasksByIds, tasksByTag } from './qrs-test-client.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 const APP2 = '7552d9fc-d1bb-4975-9a38-18357de531ea';
@@ -34,7 +34,7 @@ test('a 503 from QRS is retried, then becomes one QrsResponseError, logged once'
   const qrs = clientFor(t, simulator, { retries: 2 }, logger);
   simulator.sim.hooks.failAllWith = 503;
 
-  const error = await rejection(qrs.getTasksByTag('startTask1'));
+  const error = await rejection(tasksByTag(qrs, 'startTask1'));
   assert.ok(error instanceof QrsResponseError);
   assert.equal(error.message, 'QRS GET /qrs/task/full failed: 503 Service Unavailable');
   assert.equal(error.status, 503);
@@ -66,7 +66,7 @@ test('a 2xx answer with a body that is not JSON is a QrsResponseError, not "no t
   const simulator = await simulatorFor(t);
   const qrs = clientFor(t, simulator);
   simulator.sim.hooks.failAllWith = 200;
-  const error = await rejection(qrs.getTasksByTag('startTask1'));
+  const error = await rejection(tasksByTag(qrs, 'startTask1'));
   assert.ok(error instanceof QrsResponseError);
   assert.equal(error.status, 200);
   assert.match(error.message, /not JSON/);
@@ -77,7 +77,7 @@ test('dropped connections become QrsUnavailableError after the GET retries', asy
   const simulator = await simulatorFor(t);
   const qrs = clientFor(t, simulator, { retries: 1 });
   simulator.sim.hooks.dropConnections = true;
-  const error = await rejection(qrs.getTasksByIds([APP1]));
+  const error = await rejection(tasksByIds(qrs, [APP1]));
   assert.ok(error instanceof QrsUnavailableError);
   assert.equal(error.code, 'ERR_QRS_UNAVAILABLE');
   assert.equal(error.statusCode, 503);

@@ -1,7 +1,7 @@
 import winston, { type Logger } from 'winston';
 import type { QrsSettings } from '../../src/config/settings.js';
 import { createQrsClient } from '../../src/qrs/index.js';
-import type { QrsClient } from '../../src/qrs/types.js';
+import type { QrsClient, QrsTask } from '../../src/qrs/types.js';
 import type { CertPaths } from '../../src/simulator/index.js';
 import type { TestSimulator } from '../helpers/simulator.js';
 
@@ -20,6 +20,8 @@ export function qrsSettingsFor(port: number, certPaths: CertPaths, overrides: Pa
     retries: 0,
     filterQuoteEscape: 'backslash',
     maxIdsPerLookup: 100,
+    maxUrlLength: 4000,
+    maxSockets: 64,
     readinessCacheMs: 1_000,
     ...overrides,
   };
@@ -35,4 +37,19 @@ export function clientFor(
   const client = createQrsClient(qrsSettingsFor(simulator.sim.port, simulator.certPaths, overrides), { logger });
   t.after(() => client.close());
   return client;
+}
+
+/** findTasks for ids only. */
+export async function tasksByIds(qrs: QrsClient, taskIds: readonly string[]): Promise<Map<string, QrsTask>> {
+  return (await qrs.findTasks({ taskIds, tags: [], customProperties: [] })).byId;
+}
+
+/** findTasks for one tag. */
+export async function tasksByTag(qrs: QrsClient, tag: string): Promise<QrsTask[]> {
+  return (await qrs.findTasks({ taskIds: [], tags: [tag], customProperties: [] })).byTag[0] ?? [];
+}
+
+/** findTasks for one custom property value. */
+export async function tasksByPair(qrs: QrsClient, name: string, value: string): Promise<QrsTask[]> {
+  return (await qrs.findTasks({ taskIds: [], tags: [], customProperties: [{ name, value }] })).byCustomProperty[0] ?? [];
 }

@@ -6,6 +6,7 @@ import winston from 'winston';
 import type { QrsSettings } from '../../src/config/settings.js';
 import { createQrsClient } from '../../src/qrs/index.js';
 import type { QrsClient } from '../../src/qrs/types.js';
+import { tasksByTag } from './qrs-test-client.js';
 
 interface Seen {
   method: string;
@@ -68,6 +69,8 @@ function httpClient(
       retries: 0,
       filterQuoteEscape: 'backslash',
       maxIdsPerLookup: 100,
+      maxUrlLength: 4000,
+      maxSockets: 64,
       readinessCacheMs: 1_000,
       ...overrides,
     },
@@ -98,7 +101,7 @@ test('the xrfkey header equals the xrfkey query parameter, and static headers ar
 test('the filter is percent-encoded exactly once on the wire', async (t) => {
   const server = await recordingServer(t);
   const qrs = httpClient(t, server.port);
-  await qrs.getTasksByTag("it's & #1 at 50% / ok? ü+");
+  await tasksByTag(qrs, "it's & #1 at 50% / ok? ü+");
   const url = server.seen[0]?.url ?? '';
   assert.match(url, /^\/qrs\/task\/full\?xrfkey=[0-9A-Za-z]{16}&filter=/);
   assert.equal(

@@ -12,7 +12,7 @@ import { createKvStore } from '../../src/kvstore/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import { createQrsClient } from '../../src/qrs/index.js';
 import type { QrsClient } from '../../src/qrs/types.js';
-import { EMPTY_GUID, type RunningSimulator } from '../../src/simulator/index.js';
+import { EMPTY_GUID, type RunningSimulator, type SimTask } from '../../src/simulator/index.js';
 import { StartTaskResponse } from '../../src/http/schemas/start-task.js';
 import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
 import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
@@ -50,6 +50,8 @@ export interface HarnessOptions {
   idempotencyStore?: IdempotencyStore;
   /** Serve this simulator instead of starting one (several apps in front of one QRS). */
   simulator?: TestSimulator;
+  /** The simulator's tasks; the demo fixture by default. */
+  tasks?: SimTask[];
 }
 
 export interface Harness {
@@ -61,7 +63,7 @@ export interface Harness {
 }
 
 export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
-  const simulator = opts.simulator ?? (await startTestSimulator());
+  const simulator = opts.simulator ?? (await startTestSimulator(opts.tasks ? { tasks: opts.tasks } : {}));
   if (!opts.simulator) t.after(() => simulator.close());
   const { sim } = simulator;
   const settings = testSettings({
@@ -100,13 +102,14 @@ export interface Answer {
 export async function call(
   base: string,
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const hasBody = init.body !== undefined;
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? 'PUT',
     headers: { ...(hasBody ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...init.headers },
     body: hasBody ? (typeof init.body === 'string' ? init.body : JSON.stringify(init.body)) : undefined,
+    ...(init.signal ? { signal: init.signal } : {}),
   });
   const text = await res.text();
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: text === '' ? undefined : JSON.parse(text) };

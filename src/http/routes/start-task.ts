@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifySchemaCompiler } from 'fastify';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
@@ -75,6 +76,15 @@ function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: s
   return counts;
 }
 
+/** Aborted when the connection closes before the answer is sent: its QRS calls are not worth making. */
+function clientGone(response: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
+}
+
 /** PUT (and POST, for the Qlik REST connector) /v4/reloadtask/{taskId}/start, as Butler serves it. */
 export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -110,11 +120,14 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       const items = parseStartItems(request.body, { maxItems, maxFieldLength, pairs: opts.pairLimits });
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
       const run = async () => {
-        const answer = await startTasks({
-          urlTaskId: request.params.taskId,
-          items,
-          allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
-        });
+        const answer = await startTasks(
+          {
+            urlTaskId: request.params.taskId,
+            items,
+            allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
+          },
+          clientGone(reply.raw),
+        );
         opts.metrics?.startOutcome(logOutcome(request.log, answer, request.ip));
         return { statusCode: 200, body: answer };
       };
