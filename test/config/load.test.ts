@@ -273,6 +273,13 @@ test('only the injected environment is read, not process.env', (t) => {
   assert.equal(loadSettings(file).qrs.host, 'from-process-env');
 });
 
+test('the QRS fan-out limits come from the file', (t) => {
+  const file = writeConfig(t, 'Butler:\n  configQRS:\n    maxUrlLength: 8000\n    maxSockets: 16\n');
+  const { qrs } = loadSettings(file, { env: NO_ENV });
+  assert.equal(qrs.maxUrlLength, 8000);
+  assert.equal(qrs.maxSockets, 16);
+});
+
 test('--loglevel beats the file and the environment', (t) => {
   const file = writeConfig(t, 'Butler:\n  logLevel: warn\n');
   assert.equal(loadSettings(file, { env: NO_ENV }).logging.level, 'warn');
@@ -291,6 +298,16 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'port out of range',
       yaml: 'Butler:\n  configQRS:\n    port: 70000\n',
       expected: '{file}: Butler.configQRS.port must be an integer 1-65535, got 70000',
+    },
+    {
+      name: 'QRS URL limit too small for any lookup',
+      yaml: 'Butler:\n  configQRS:\n    maxUrlLength: 200\n',
+      expected: '{file}: Butler.configQRS.maxUrlLength must be an integer 1024-65536, got 200',
+    },
+    {
+      name: 'no connections to QRS at all',
+      yaml: 'Butler:\n  configQRS:\n    maxSockets: 0\n',
+      expected: '{file}: Butler.configQRS.maxSockets must be an integer 1-1024, got 0',
     },
     {
       name: 'empty scalar',

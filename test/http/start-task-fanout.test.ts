@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import type { RunningSimulator, SimTask } from '../../src/simulator/index.js';
+import type { SimTask } from '../../src/simulator/index.js';
+import { waitUntil } from '../helpers/wait.js';
 import { assertStartAnswer, call, startedIds, startHarness, TASKS, type TaskRef } from '../starttask/harness.js';
 
 const BULK_TASKS = 10;
@@ -59,14 +60,6 @@ async function quietPeriod(): Promise<void> {
   await sleep(500);
 }
 
-async function untilRequests(sim: RunningSimulator, count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (sim.stats.requestCount() < count) {
-    if (Date.now() > deadline) assert.fail(`fewer than ${count} QRS calls within 10 s`);
-    await sleep(5);
-  }
-}
-
 test('800 tags + 200 custom properties: at most 60 QRS calls, 16 in flight, 16 connections; 200', async (t) => {
   const h = await startHarness(t, { tasks: bulkFixture() });
   h.sim.hooks.latencyMs = 20;
@@ -111,7 +104,7 @@ test('the client going away: none of the request\'s remaining QRS calls are sent
   const closed = new Promise<void>((resolve) => leaving.once('close', resolve));
   leaving.on('error', () => undefined);
   leaving.end(body);
-  await untilRequests(h.sim, 1);
+  await waitUntil(() => h.sim.stats.requestCount() > 0, 'a first QRS call of the request');
   leaving.destroy();
   await closed;
   await quietPeriod();

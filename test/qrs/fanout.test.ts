@@ -11,6 +11,7 @@ import { QrsResponseError } from '../../src/qrs/index.js';
 import type { QrsTask } from '../../src/qrs/types.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { waitUntil } from '../helpers/wait.js';
 import { clientFor, tasksByPair, tasksByTag } from './qrs-test-client.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
@@ -143,11 +144,7 @@ test('a cancelled request sends none of its remaining calls', async (t) => {
   sim.hooks.latencyMs = 200;
   const request = new AbortController();
   const lookup = rejection(qrs.findTasks({ ...NO_IDS_OR_PAIRS, tags: unknownTags(400) }, { signal: request.signal }));
-  const deadline = Date.now() + 10_000;
-  while (sim.stats.requestCount() === 0) {
-    if (Date.now() > deadline) assert.fail('no lookup call reached the simulator within 10 s');
-    await sleep(5);
-  }
+  await waitUntil(() => sim.stats.requestCount() > 0, 'a first lookup call at the simulator');
   request.abort();
   const error = await lookup;
   assert.ok(error instanceof RequestCancelledError, String(error));

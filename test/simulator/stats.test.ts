@@ -1,19 +1,15 @@
 /** The simulator's in-flight and connection peaks, measured with plain node:https calls. */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator } from '../helpers/simulator.js';
+import { waitUntil } from '../helpers/wait.js';
 import { qrsRequest } from './qrs-request.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 
-async function untilNoConnectionOpen(sim: RunningSimulator): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (sim.stats.openConnections > 0) {
-    if (Date.now() > deadline) assert.fail(`${sim.stats.openConnections} connections still open after 10 s`);
-    await sleep(5);
-  }
+function untilNoConnectionOpen(sim: RunningSimulator): Promise<void> {
+  return waitUntil(() => sim.stats.openConnections === 0, () => `no open connection (${sim.stats.openConnections} open)`);
 }
 
 test('peakInFlight and peakConnections count what overlapped since the last reset', async (t) => {
@@ -57,11 +53,7 @@ test('a request still being answered at a reset counts from the reset on', async
   const { sim, certs } = simulator;
   sim.hooks.latencyMs = 300;
   const slow = qrsRequest(sim, certs, { path: '/qrs/about' });
-  const deadline = Date.now() + 10_000;
-  while (sim.stats.requestCount() < 1) {
-    if (Date.now() > deadline) assert.fail('the call never reached the simulator');
-    await sleep(5);
-  }
+  await waitUntil(() => sim.stats.requestCount() > 0, 'the call at the simulator');
   sim.stats.reset();
   assert.equal(sim.stats.peakInFlight(), 1);
   assert.equal(sim.stats.peakConnections, 1);
