@@ -6,6 +6,8 @@ import type { QrsClient } from './qrs/types.js';
 import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
+import { createCallbackSender } from './callbacks/index.js';
+import { createExecutionPoller, readStatesFrom, type FollowDeps } from './waiting/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { auditWrites } from './http/audit.js';
@@ -45,6 +47,25 @@ export interface AppDeps {
    * key-value store so their series are in it. A fresh registry of HTTP metrics if absent.
    */
   metrics?: ServiceMetrics;
+}
+
+/**
+ * One execution poller for every waiting request, and the callback sender. Both stop before
+ * the server waits for in-flight requests, so waiting requests answer at once (outcome
+ * "stopped") and pending callbacks are dropped, each logged as lost.
+ */
+function followDeps(app: FastifyInstance, deps: AppDeps): FollowDeps {
+  const poller = createExecutionPoller({ read: readStatesFrom(deps.qrs), logger: deps.logger });
+  const callbacks = createCallbackSender({
+    settings: deps.settings.startTask.callback,
+    logger: deps.logger,
+    userAgent: `sense-task-gateway/${deps.version}`,
+  });
+  app.addHook('preClose', async () => {
+    callbacks.stop();
+    poller.stop();
+  });
+  return { poller, callbacks };
 }
 
 /**
@@ -112,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       pairLimits: kvSettings,
       idempotency,
       metrics,
+      follow: followDeps(app, deps),
     });
   }
   return app;

@@ -138,6 +138,20 @@ export const ButlerFileSchema = mapping({
       maxFieldLength: integer(1),
       startConcurrency: integer(1, 256),
       idempotencyWindowSeconds: integer(1),
+      maxWaitSeconds: integer(1, 86400),
+    }),
+    startTaskCallback: mapping({
+      allowedUrlPrefixes: list(
+        Type.String({
+          // The host must be followed by "/": "https://hooks.example.com" would also allow
+          // "https://hooks.example.com.attacker.example/".
+          pattern: '^[hH][tT][tT][pP][sS]?://[^/?#@\\\\\\s]+/',
+          expected: 'an http:// or https:// URL prefix with a "/" after the host',
+        }),
+      ),
+      maxAttempts: integer(1, 20),
+      retryDelayMs: integer(1),
+      timeoutMs: integer(1),
     }),
     keyValueStore: mapping({
       enable: bool(),

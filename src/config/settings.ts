@@ -94,6 +94,18 @@ export interface StartTaskSettings {
   readonly startConcurrency: number; // Butler.startTask.startConcurrency (ours)
   /** How long an Idempotency-Key replays its first answer. */
   readonly idempotencyWindowSeconds: number; // Butler.startTask.idempotencyWindowSeconds (ours)
+  /** Longest `?wait=true` (and background wait for a callback) a request may ask for. */
+  readonly maxWaitSeconds: number; // Butler.startTask.maxWaitSeconds (ours)
+  readonly callback: StartTaskCallbackSettings; // Butler.startTaskCallback (ours)
+}
+
+export interface StartTaskCallbackSettings {
+  /** Normalised URL prefixes a callbackUrl must start with; empty = callbacks off. */
+  readonly allowedUrlPrefixes: readonly string[]; // .allowedUrlPrefixes
+  readonly maxAttempts: number; // .maxAttempts
+  /** Delay before the first retry; it doubles for each further retry. */
+  readonly retryDelayMs: number; // .retryDelayMs
+  readonly timeoutMs: number; // .timeoutMs: one delivery attempt
 }
 
 export type KvBackend = 'sqlite' | 'redis' | 'memory';

@@ -73,6 +73,13 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       maxFieldLength: butler.startTask.maxFieldLength,
       startConcurrency: butler.startTask.startConcurrency,
       idempotencyWindowSeconds: butler.startTask.idempotencyWindowSeconds,
+      maxWaitSeconds: butler.startTask.maxWaitSeconds,
+      callback: {
+        allowedUrlPrefixes: butler.startTaskCallback.allowedUrlPrefixes.map((prefix) => new URL(prefix).href),
+        maxAttempts: butler.startTaskCallback.maxAttempts,
+        retryDelayMs: butler.startTaskCallback.retryDelayMs,
+        timeoutMs: butler.startTaskCallback.timeoutMs,
+      },
     },
     keyValueStore: {
       enable: kv.enable,

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import type { Logger } from 'winston';
 import type { Settings } from '../../src/config/settings.js';
@@ -56,6 +57,8 @@ export interface HarnessOptions {
 
 export interface Harness {
   base: string;
+  /** The app, e.g. to close it mid-test (closing twice is harmless). */
+  app: FastifyInstance;
   sim: RunningSimulator;
   kv: KvStore | null;
   logLines(): string[];
@@ -89,7 +92,7 @@ export async function startHarness(t: TestContext, opts: HarnessOptions = {}): P
   });
   t.after(() => app.close());
   const base = await listen(app);
-  return { base, sim, kv, logger, logLines: lines };
+  return { base, app, sim, kv, logger, logLines: lines };
 }
 
 export interface Answer {

@@ -4,6 +4,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import type { TSchema } from 'typebox';
 import type { StartTaskSettings } from '../../config/settings.js';
 import { readIdempotencyKey, type IdempotencyGuard } from '../../idempotency/index.js';
+import { followExecutions, parseWaitRequest, type FollowDeps } from '../../waiting/index.js';
 import type { KvStore } from '../../kvstore/types.js';
 import type { ServiceMetrics, StartOutcomeCounts } from '../../metrics/index.js';
 import type { QrsClient } from '../../qrs/types.js';
@@ -31,6 +32,8 @@ export interface StartTaskRoutesOptions {
   idempotency: IdempotencyGuard;
   /** Counts started, failed, denied and invalid tasks (stg_tasks_*). */
   metrics?: Pick<ServiceMetrics, 'startOutcome'>;
+  /** The shared execution poller and the callback sender. */
+  follow: FollowDeps;
 }
 
 /**
@@ -38,6 +41,7 @@ export interface StartTaskRoutesOptions {
  * died): past this, a repeat runs again. Covers the lookups, the key-value writes and the starts.
  */
 const IDEMPOTENCY_LEASE_MS = 5 * 60_000;
+
 
 /**
  * Params and query are checked (and "true"/"false" coerced) from their schemas. The body
@@ -118,7 +122,9 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
     handler: async (request, reply) => {
       const { maxItems, maxFieldLength } = opts.settings;
       const items = parseStartItems(request.body, { maxItems, maxFieldLength, pairs: opts.pairLimits });
+      const waitRequest = parseWaitRequest(request.query, opts.settings);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
+      const callerGone = clientGone(reply.raw);
       const run = async () => {
         const answer = await startTasks(
           {
@@ -126,10 +132,11 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
             items,
             allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
           },
-          clientGone(reply.raw),
+          callerGone,
         );
         opts.metrics?.startOutcome(logOutcome(request.log, answer, request.ip));
-        return { statusCode: 200, body: answer };
+        const body = waitRequest ? await followExecutions(answer, waitRequest, opts.follow, callerGone) : answer;
+        return { statusCode: 200, body };
       };
       if (idempotencyKey === undefined) return (await run()).body;
 
@@ -141,7 +148,7 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
           url: request.url,
           body: request.body,
         },
-        IDEMPOTENCY_LEASE_MS,
+        IDEMPOTENCY_LEASE_MS + (waitRequest?.wait ? waitRequest.timeoutSeconds * 1000 : 0),
         run,
       );
       if (replayed) {

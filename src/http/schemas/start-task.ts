@@ -23,6 +23,33 @@ export const StartTaskQuery = Type.Object({
         'the valid ones are reported under `tasksId.denied`. Starts by tag or custom property are not affected.',
     }),
   ),
+  wait: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description:
+        'Extension: answer only once every started task reached a final state (or timeoutSeconds passed). ' +
+        'Each `executions` entry then carries `status`, `statusText`, `startTime`, `stopTime`, `durationMs`, ' +
+        'and the answer a `wait` summary. A timeout is not an error: unfinished tasks show their last seen state.',
+    }),
+  ),
+  timeoutSeconds: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description:
+        'Extension: longest wait for `wait=true` and before a callback, in seconds; default and cap ' +
+        'Butler.startTask.maxWaitSeconds (3600). Needs wait=true or callbackUrl.',
+    }),
+  ),
+  callbackUrl: Type.Optional(
+    Type.String({
+      maxLength: 2048,
+      description:
+        'Extension: once every started task is final (or timeoutSeconds passed), POST the answer with the final ' +
+        'execution states to this URL. It must start with one of Butler.startTaskCallback.allowedUrlPrefixes ' +
+        '(empty by default: callbacks off), else 400 and nothing starts. Retried with backoff; lost if the service stops.',
+      examples: ['https://airflow.example.com/hooks/qlik-reload'],
+    }),
+  ),
 });
 
 const StartTaskIdItem = Type.Object(
@@ -96,6 +123,23 @@ const StartedTask = Type.Object({
 
 const StartedTasks = (description: string) => Type.Array(StartedTask, { description });
 
+const NullableString = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Null()], { description }));
+
+/** What `wait=true` (and a callback) adds to each execution entry. */
+const WaitedExecutionFields = {
+  status: NullableString(
+    "QRS's status name (Triggered, Started, Queued, AbortInitiated, Aborting, Aborted, FinishedSuccess, " +
+      'FinishedFail, Skipped, Retry, Error, Reset); null when QRS has not reported the execution yet.',
+  ),
+  statusText: Type.Optional(Type.String({ examples: ['Finished successfully'] })),
+  startTime: NullableString('ISO time the reload started.'),
+  stopTime: NullableString('ISO time it stopped; null while running.'),
+  durationMs: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'Run time; null while running.' })),
+  statusReason: Type.Optional(
+    Type.String({ description: 'Present when the status is not final: why (the wait ended first, or QRS could not be asked).' }),
+  ),
+};
+
 export const StartTaskResponse = Type.Object(
   {
     tasksId: Type.Object({
@@ -159,8 +203,22 @@ export const StartTaskResponse = Type.Object(
         taskId: Type.String(),
         taskName: Type.String(),
         executionSessionId: Type.String({ description: 'QRS execution session created by the start.' }),
+        ...WaitedExecutionFields,
       }),
       { description: 'Extension (not in Butler): one entry per task started, each task once.' },
+    ),
+    wait: Type.Optional(
+      Type.Object(
+        {
+          outcome: Type.Union(
+            ['finished', 'timeout', 'cancelled', 'stopped'].map((outcome) => Type.Literal(outcome)),
+            { description: 'finished; timeout; cancelled (the caller went away); stopped (the service shut down).' },
+          ),
+          finished: Type.Boolean({ description: 'Every started task reached a final state.' }),
+          timeoutSeconds: Type.Integer({ description: 'The timeout that applied, after the cap.' }),
+        },
+        { description: 'Extension: present with wait=true and in callbacks.' },
+      ),
     ),
   },
   {

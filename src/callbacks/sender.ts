@@ -1,0 +1,108 @@
+/**
+ * Delivers callbacks: a JSON POST of the answer to an allowed URL, in the background, with
+ * retries. Attempt 1 goes at once; after a retryable failure (no answer, timeout, 408, 425,
+ * 429 or 5xx) attempt n+1 follows retryDelayMs × 2^(n-1) later, up to maxAttempts. Any other
+ * answer ends the delivery: 2xx delivered, 3xx and other 4xx refused (redirects are not
+ * followed: they could lead off the allow-list). Every attempt is logged. Deliveries live in
+ * memory only: stop() drops the pending ones, logged as lost.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'winston';
+import type { StartTaskCallbackSettings } from '../config/settings.js';
+import { loggableUrl } from './allow-list.js';
+
+export interface CallbackSender {
+  /** Starts delivering `body` to `url` (allowed and normalised); never throws. */
+  send(url: string, body: unknown): void;
+  /** Ends every pending delivery without sending more; they are logged as lost. */
+  stop(): void;
+}
+
+type AttemptOutcome = { kind: 'delivered' | 'refused' | 'retry'; detail: string };
+
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+export function createCallbackSender(deps: {
+  settings: StartTaskCallbackSettings;
+  logger: Logger;
+  userAgent: string;
+}): CallbackSender {
+  const { settings, logger } = deps;
+  const stopping = new AbortController();
+
+  async function attempt(url: string, payload: string, callbackId: string): Promise<AttemptOutcome> {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': deps.userAgent, 'x-callback-id': callbackId },
+        body: payload,
+        redirect: 'manual',
+        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(settings.timeoutMs)]),
+      });
+      await res.body?.cancel();
+      const detail = `HTTP ${res.status}`;
+      if (res.status >= 200 && res.status < 300) return { kind: 'delivered', detail };
+      return { kind: isRetryableStatus(res.status) ? 'retry' : 'refused', detail };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return { kind: 'retry', detail: timedOut ? `no answer within ${settings.timeoutMs} ms` : `${String(error)}${cause}` };
+    }
+  }
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        stopping.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      stopping.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async function deliver(url: string, body: unknown): Promise<void> {
+    const callbackId = randomUUID();
+    const where = loggableUrl(url);
+    const payload = JSON.stringify(body);
+    const meta = { callbackId, callbackUrl: where };
+    for (let n = 1; n <= settings.maxAttempts; n++) {
+      if (stopping.signal.aborted) break;
+      const outcome = await attempt(url, payload, callbackId);
+      if (stopping.signal.aborted) break;
+      const tried = `Callback ${callbackId} to ${where}, attempt ${n}/${settings.maxAttempts}: ${outcome.detail}`;
+      if (outcome.kind === 'delivered') {
+        logger.info(`${tried}, delivered`, { ...meta, attempt: n });
+        return;
+      }
+      if (outcome.kind === 'refused') {
+        logger.error(`${tried}, refused by the receiver; not retried`, { ...meta, attempt: n });
+        return;
+      }
+      if (n === settings.maxAttempts) {
+        logger.error(`${tried}; giving up`, { ...meta, attempt: n });
+        return;
+      }
+      const delayMs = settings.retryDelayMs * 2 ** (n - 1);
+      logger.warn(`${tried}; retrying in ${delayMs} ms`, { ...meta, attempt: n });
+      await pause(delayMs);
+    }
+    logger.warn(`Callback ${callbackId} to ${where} lost: the service is stopping`, meta);
+  }
+
+  return {
+    send(url, body) {
+      if (stopping.signal.aborted) {
+        logger.warn(`Callback to ${loggableUrl(url)} lost: the service is stopping`, { callbackUrl: loggableUrl(url) });
+        return;
+      }
+      void deliver(url, body);
+    },
+    stop() {
+      stopping.abort();
+    },
+  };
+}

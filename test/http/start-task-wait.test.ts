@@ -1,0 +1,179 @@
+/**
+ * ?wait=true end to end: real HTTP to the app, the real QRS client over mutual TLS to the
+ * simulator, whose reloads run for hooks.executionMs and end FinishedSuccess or (for
+ * hooks.failingReloadIds) FinishedFail. Every loop that waits has a deadline.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import type { WaitedStartTaskResponse } from '../../src/waiting/index.js';
+import { call, startHarness, TASKS } from '../starttask/harness.js';
+
+const { app1, app2 } = TASKS;
+const START_BOTH = `/v4/reloadtask/${app1.taskId}/start`;
+const BODY = [{ type: 'starttaskid', payload: { taskId: app2.taskId } }];
+const DOCUMENTED_KEYS = ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied', 'tasksFailed', 'tasksUnconfirmed', 'executions', 'wait'];
+
+function executionReads(sim: RunningSimulator) {
+  return sim.stats.requests.filter((r) => r.path.toLowerCase().startsWith('/qrs/executionresult'));
+}
+
+/** Resolves once the service has polled QRS for execution states `count` times in all. */
+async function polled(sim: RunningSimulator, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (executionReads(sim).length < count) {
+    assert.ok(Date.now() < deadline, `the service did not poll execution states ${count} times within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function byTask(answer: WaitedStartTaskResponse, taskId: string) {
+  const entry = answer.executions.find((e) => e.taskId === taskId);
+  assert.ok(entry, `no execution entry for ${taskId}`);
+  return entry;
+}
+
+test('wait=true answers once every reload finished, with final states; the documented keys are unchanged', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 1200;
+  const answer = await call(h.base, `${START_BOTH}?wait=true&timeoutSeconds=60`, { body: BODY });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.deepEqual(Object.keys(body), DOCUMENTED_KEYS);
+  assert.deepEqual(body.tasksId.started, [app1, app2]);
+  assert.deepEqual(body.wait, { outcome: 'finished', finished: true, timeoutSeconds: 60 });
+  for (const task of [app1, app2]) {
+    const entry = byTask(body, task.taskId);
+    assert.equal(entry.status, 'FinishedSuccess');
+    assert.equal(entry.statusText, 'Finished successfully');
+    assert.ok(entry.startTime && entry.stopTime && entry.stopTime >= entry.startTime, JSON.stringify(entry));
+    assert.equal(typeof entry.durationMs, 'number');
+    assert.equal(entry.statusReason, undefined);
+  }
+});
+
+test('wait=true with a failing reload reports FinishedFail for it and success for the other', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 800;
+  h.sim.hooks.failingReloadIds.add(app2.taskId);
+  const answer = await call(h.base, `${START_BOTH}?wait=true`, { body: BODY });
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.equal(answer.status, 200);
+  assert.equal(byTask(body, app1.taskId).status, 'FinishedSuccess');
+  assert.equal(byTask(body, app2.taskId).status, 'FinishedFail');
+  assert.equal(byTask(body, app2.taskId).statusText, 'Failed');
+  assert.equal(body.wait.outcome, 'finished');
+  assert.equal(body.wait.timeoutSeconds, 3600, 'the default timeout is Butler.startTask.maxWaitSeconds');
+});
+
+test('a wait that times out is a 200 with the last seen state and why; the timeout is capped', async (t) => {
+  const h = await startHarness(t, { settings: { startTask: { maxWaitSeconds: 1 } } });
+  h.sim.hooks.executionMs = 120_000;
+  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=100`);
+  assert.equal(answer.status, 200);
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.deepEqual(body.wait, { outcome: 'timeout', finished: false, timeoutSeconds: 1 });
+  const entry = byTask(body, app1.taskId);
+  assert.ok(entry.status === 'Started' || entry.status === 'Triggered' || entry.status === null, String(entry.status));
+  assert.equal(entry.stopTime, null);
+  assert.equal(entry.durationMs, null);
+  assert.match(entry.statusReason ?? '', /not finished when the wait ended after 1 s/);
+});
+
+test('QRS failing while polling: the wait reports the last seen state with the reason, and the service goes on', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 120_000;
+  h.sim.hooks.failExecutionReadsWith = 503;
+  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=2`);
+  assert.equal(answer.status, 200);
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.equal(body.wait.outcome, 'timeout');
+  const entry = byTask(body, app1.taskId);
+  assert.equal(entry.status, null);
+  assert.match(entry.statusReason ?? '', /QRS could not be asked since .*503/);
+  assert.ok(executionReads(h.sim).every((r) => r.status === 503));
+  assert.equal(h.logLines().filter((line) => line.includes('Execution status polling failed')).length, 1);
+
+  // QRS back: the next wait works.
+  h.sim.hooks.failExecutionReadsWith = null;
+  h.sim.hooks.executionMs = 300;
+  const next = await call(h.base, `/v4/reloadtask/${app2.taskId}/start?wait=true&timeoutSeconds=60`);
+  assert.equal((next.body as WaitedStartTaskResponse).wait.outcome, 'finished');
+});
+
+test('waiting requests share the poller: one QRS call per round asks for all their executions', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 2500;
+  const [a, b] = await Promise.all([
+    call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=60`),
+    call(h.base, `/v4/reloadtask/${app2.taskId}/start?wait=true&timeoutSeconds=60`),
+  ]);
+  const ids = [a, b].map((answer) => (answer.body as WaitedStartTaskResponse).executions[0]?.executionSessionId ?? '');
+  for (const answer of [a, b]) assert.equal((answer.body as WaitedStartTaskResponse).wait.outcome, 'finished');
+  const queries = executionReads(h.sim).map((r) => decodeURIComponent(r.query).toLowerCase());
+  assert.ok(
+    queries.some((query) => ids.every((id) => query.includes(id.toLowerCase())) && / or /.test(query)),
+    `no poll asked for both executions at once: ${JSON.stringify(queries)}`,
+  );
+});
+
+test('a caller that disconnects stops its own wait only', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 120_000;
+  const leaving = new AbortController();
+  const left = fetch(`${h.base}/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=600`, {
+    method: 'PUT',
+    signal: leaving.signal,
+  }).catch((error: unknown) => error);
+  const staying = call(h.base, `/v4/reloadtask/${app2.taskId}/start?wait=true&timeoutSeconds=8`);
+  await polled(h.sim, 1);
+  leaving.abort();
+  await left;
+
+  // Rounds after the disconnect ask only for app2's execution.
+  await polled(h.sim, executionReads(h.sim).length + 2);
+  const sessionOf = (taskId: string) =>
+    h
+      .logLines()
+      .map((line) => JSON.parse(line) as { taskId?: string; executionSessionId?: string })
+      .find((line) => line.taskId === taskId && line.executionSessionId)?.executionSessionId ?? 'not logged';
+  const lastQuery = decodeURIComponent(executionReads(h.sim).at(-1)?.query ?? '');
+  assert.ok(!lastQuery.includes(sessionOf(app1.taskId)), "the poller still asks for the departed caller's execution");
+  assert.ok(lastQuery.includes(sessionOf(app2.taskId)), lastQuery);
+  // The other caller's wait was not ended by it: it runs to its own timeout.
+  const kept = (await staying).body as WaitedStartTaskResponse;
+  assert.equal(kept.wait.outcome, 'timeout');
+});
+
+test('a short request timeout (Butler.restServerConfig.requestTimeoutMs) does not cut a waiting request short', async (t) => {
+  const h = await startHarness(t, { settings: { server: { requestTimeoutMs: 300 } } });
+  h.sim.hooks.executionMs = 2000;
+  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=60`, { body: [] });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.equal(body.wait.outcome, 'finished');
+  assert.equal(byTask(body, app1.taskId).status, 'FinishedSuccess');
+});
+
+test('timeoutSeconds without wait or callbackUrl, and bad values, are refused before anything starts', async (t) => {
+  const h = await startHarness(t);
+  for (const query of ['timeoutSeconds=5', 'wait=true&timeoutSeconds=0', 'wait=true&timeoutSeconds=abc', 'wait=maybe']) {
+    const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?${query}`);
+    assert.equal(answer.status, 400, query);
+    assert.match(String((answer.body as { message: string }).message), /timeoutSeconds|wait/, query);
+  }
+  assert.equal(h.sim.stats.requestCount(), 0);
+});
+
+test('shutting down answers waiting requests at once with their last seen state (outcome "stopped")', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 120_000;
+  const waiting = call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=600`);
+  await polled(h.sim, 1);
+  await h.app.close();
+  const answer = await waiting;
+  assert.equal(answer.status, 200);
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.equal(body.wait.outcome, 'stopped');
+  assert.match(byTask(body, app1.taskId).statusReason ?? '', /the service stopped before it finished \(last seen: (Triggered|Started)\)/);
+});

@@ -1,0 +1,148 @@
+/**
+ * The shared poller against a fake reader (the function it is given, not a mocked library):
+ * which ids each round asks for, and how waits end. No assertion depends on timing; every
+ * wait has a timeout that fails the test instead of hanging it.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import winston from 'winston';
+import type { ExecutionState } from '../../src/waiting/execution-state.js';
+import { createExecutionPoller, type ReadExecutionStates } from '../../src/waiting/poller.js';
+import { createCapturingLogger } from '../helpers/logger.js';
+
+const silent = winston.createLogger({ silent: true });
+const LONG = 30_000;
+
+const running: ExecutionState = { status: 'Started', statusText: 'Running', startTime: '2026-12-01T06:00:00.000Z', stopTime: null, durationMs: null, final: false };
+const done = (status: 'FinishedSuccess' | 'FinishedFail'): ExecutionState => ({
+  ...running,
+  status,
+  statusText: status,
+  stopTime: '2026-12-01T06:00:05.000Z',
+  durationMs: 5000,
+  final: true,
+});
+
+/** A QRS stand-in: states set by the test, every read recorded. */
+function fakeQrs() {
+  const current = new Map<string, ExecutionState>();
+  const calls: string[][] = [];
+  let failWith: Error | undefined;
+  let onRead: (() => void) | undefined;
+  const read: ReadExecutionStates = async (ids) => {
+    calls.push([...ids].sort());
+    onRead?.();
+    if (failWith) throw failWith;
+    return new Map(ids.flatMap((id) => (current.has(id) ? [[id, current.get(id) as ExecutionState]] : [])));
+  };
+  /** Resolves at the next read (after it was recorded). */
+  const nextRead = () => new Promise<void>((resolve) => (onRead = () => { onRead = undefined; resolve(); }));
+  return { read, current, calls, nextRead, fail: (error: Error | undefined) => (failWith = error) };
+}
+
+test('waits share rounds: each read asks for every execution anyone waits on, once', async () => {
+  const qrs = fakeQrs();
+  const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 20 });
+  for (const id of ['a', 'b', 'c']) qrs.current.set(id, running);
+  const first = poller.wait(['a', 'b'], { timeoutMs: LONG });
+  const second = poller.wait(['B', 'c'], { timeoutMs: LONG });
+  await qrs.nextRead();
+  assert.deepEqual(qrs.calls[0], ['a', 'b', 'c']);
+
+  qrs.current.set('a', done('FinishedSuccess'));
+  qrs.current.set('b', done('FinishedFail'));
+  const one = await first;
+  assert.equal(one.outcome, 'finished');
+  assert.deepEqual([...one.states.keys()].sort(), ['a', 'b']);
+  assert.equal(one.states.get('b')?.status, 'FinishedFail');
+
+  // Finished executions are asked for no more; the other wait goes on.
+  const callsSoFar = qrs.calls.length;
+  await qrs.nextRead();
+  assert.deepEqual(qrs.calls[callsSoFar], ['c']);
+  qrs.current.set('c', done('FinishedSuccess'));
+  const two = await second;
+  assert.equal(two.outcome, 'finished');
+  assert.equal(two.states.get('b')?.status, 'FinishedFail');
+  poller.stop();
+});
+
+test('a timeout is not an error: the wait answers with the last seen state', async () => {
+  const qrs = fakeQrs();
+  qrs.current.set('a', running);
+  const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
+  const waiting = poller.wait(['a', 'never-seen'], { timeoutMs: 200 });
+  const result = await waiting;
+  assert.equal(result.outcome, 'timeout');
+  assert.equal(result.states.get('a')?.status, 'Started');
+  assert.equal(result.states.has('never-seen'), false);
+  assert.equal(result.pollError, undefined);
+  poller.stop();
+});
+
+test('a cancelled wait ends alone; the others keep waiting', async () => {
+  const qrs = fakeQrs();
+  qrs.current.set('a', running);
+  const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
+  const controller = new AbortController();
+  const cancelled = poller.wait(['a'], { timeoutMs: LONG, signal: controller.signal });
+  const other = poller.wait(['a'], { timeoutMs: LONG });
+  await qrs.nextRead();
+  controller.abort();
+  assert.equal((await cancelled).outcome, 'cancelled');
+  qrs.current.set('a', done('FinishedSuccess'));
+  assert.equal((await other).outcome, 'finished');
+  poller.stop();
+});
+
+test('QRS failing while polling: waits report the last seen state and why, and recover', async () => {
+  const qrs = fakeQrs();
+  qrs.current.set('a', running);
+  const { logger, lines } = createCapturingLogger('info');
+  const poller = createExecutionPoller({ read: qrs.read, logger, minIntervalMs: 5, maxIntervalMs: 10 });
+  const caller = new AbortController();
+  const short = poller.wait(['a'], { timeoutMs: LONG, signal: caller.signal });
+  const long = poller.wait(['a'], { timeoutMs: LONG });
+  await qrs.nextRead();
+  qrs.fail(new Error('QRS GET /executionresult/full failed: status 503'));
+  await qrs.nextRead();
+  await qrs.nextRead();
+  // Ended during the outage (a timeout ends it the same way, with the same report).
+  caller.abort();
+  const result = await short;
+  assert.equal(result.outcome, 'cancelled');
+  assert.equal(result.states.get('a')?.status, 'Started');
+  assert.match(result.pollError?.message ?? '', /status 503/);
+  assert.ok(result.pollError?.since);
+  const warnings = lines().filter((line) => line.includes('polling failed'));
+  assert.equal(warnings.length, 1, 'one warning per outage');
+
+  qrs.fail(undefined);
+  qrs.current.set('a', done('FinishedSuccess'));
+  const recovered = await long;
+  assert.equal(recovered.outcome, 'finished');
+  assert.equal(recovered.pollError, undefined);
+  assert.ok(lines().some((line) => line.includes('works again')));
+  poller.stop();
+});
+
+test('stop ends every wait at once, and nothing is read afterwards', async () => {
+  const qrs = fakeQrs();
+  qrs.current.set('a', running);
+  const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
+  const waiting = poller.wait(['a'], { timeoutMs: LONG });
+  poller.stop();
+  assert.equal((await waiting).outcome, 'stopped');
+  assert.equal((await poller.wait(['a'], { timeoutMs: LONG })).outcome, 'stopped');
+  const calls = qrs.calls.length;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(qrs.calls.length, calls);
+});
+
+test('a wait on nothing, or on executions already final, answers without a round', async () => {
+  const qrs = fakeQrs();
+  const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
+  assert.equal((await poller.wait([], { timeoutMs: LONG })).outcome, 'finished');
+  assert.equal(qrs.calls.length, 0);
+  poller.stop();
+});
