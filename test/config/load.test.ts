@@ -284,6 +284,12 @@ test('the QRS fan-out limits come from the file', (t) => {
   assert.equal(qrs.maxSockets, 16);
 });
 
+test('callback URL prefixes are normalised like the URLs they are compared with', (t) => {
+  const file = writeConfig(t, 'Butler:\n  startTaskCallback:\n    allowedUrlPrefixes: [HTTPS://Hooks.Example.COM:443/a/../qlik/]\n');
+  const settings = loadSettings(file, { env: NO_ENV });
+  assert.deepEqual(settings.startTask.callback.allowedUrlPrefixes, ['https://hooks.example.com/qlik/']);
+});
+
 test('--loglevel beats the file and the environment', (t) => {
   const file = writeConfig(t, 'Butler:\n  logLevel: warn\n');
   assert.equal(loadSettings(file, { env: NO_ENV }).logging.level, 'warn');
@@ -312,6 +318,17 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'no connections to QRS at all',
       yaml: 'Butler:\n  configQRS:\n    maxSockets: 0\n',
       expected: '{file}: Butler.configQRS.maxSockets must be an integer 1-1024, got 0',
+    },
+    {
+      name: 'callback prefix without the slash after the host (would allow hooks.example.com.attacker.example)',
+      yaml: 'Butler:\n  startTaskCallback:\n    allowedUrlPrefixes: [https://hooks.example.com]\n',
+      expected:
+        '{file}: Butler.startTaskCallback.allowedUrlPrefixes[0] must be an http:// or https:// URL prefix with a "/" after the host, got "https://hooks.example.com"',
+    },
+    {
+      name: 'wait cap beyond a day',
+      yaml: 'Butler:\n  startTask:\n    maxWaitSeconds: 90000\n',
+      expected: '{file}: Butler.startTask.maxWaitSeconds must be an integer 1-86400, got 90000',
     },
     {
       name: 'empty scalar',
