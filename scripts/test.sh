@@ -79,7 +79,9 @@ fi
 # Fail fast, never hang. Every test and hook fails after TEST_TIMEOUT_MS unless it sets
 # its own `timeout` and says why (test/helpers/default-timeout.ts applies the default:
 # Node 20's --test-timeout limits a whole file, not each test). --test-timeout is the
-# backstop for a file that hangs outside any test.
+# backstop for a file that hangs outside any test. --test-force-exit ends a file once its
+# tests are done, so a handle a regression leaves open (a store never closed) fails the
+# test that checks it instead of keeping the run waiting.
 export TEST_TIMEOUT_MS="${TEST_TIMEOUT_MS:-60000}"
 exec node --import tsx --import ./test/helpers/default-timeout.ts --test --test-concurrency=2 --test-timeout=600000 \
-  "$@" "${files[@]}"
+  --test-force-exit "$@" "${files[@]}"

@@ -1,14 +1,17 @@
 /**
  * The composition root: startService logs the security warnings, and with the Redis
- * key-value backend it counts rate limits in Redis, so two running instances share them.
+ * key-value backend it counts rate limits in Redis, so two running instances share them;
+ * close() closes what it opened.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createClient } from '@keyv/redis';
 import { startService } from '../src/service.js';
 import { testSettings } from './helpers/app.js';
 import { createCapturingLogger } from './helpers/logger.js';
 import { startRedis, type RedisServer } from './helpers/redis.js';
 import { qrsSettingsOf, startTestSimulator, type TestSimulator } from './helpers/simulator.js';
+import { waitUntil } from './helpers/wait.js';
 
 let redis: RedisServer;
 let simulator: TestSimulator;
@@ -54,4 +57,63 @@ test('startService logs the security warnings before listening', async (t) => {
   const warnings = lines().filter((line) => line.includes('"level":"warn"') && line.includes('SECURITY'));
   assert.equal(warnings.length, 1, lines().join('\n'));
   assert.match(warnings[0]!, /QRS's server certificate is not verified/);
+});
+
+/** Connections to `server` other than the one asking (CLIENT LIST lists the asker too). */
+async function otherRedisClients(server: RedisServer): Promise<number> {
+  const client = createClient({ url: server.url });
+  await client.connect();
+  try {
+    const list = await client.sendCommand(['CLIENT', 'LIST']);
+    return String(list).trim().split('\n').length - 1;
+  } finally {
+    await client.close();
+  }
+}
+
+test('close() closes the key-value store and the QRS client, not only the listener', async (t) => {
+  // A Redis and a simulator of its own: every connection they see is this service's.
+  const ownRedis = await startRedis();
+  t.after(() => ownRedis.stop());
+  const ownSimulator = await startTestSimulator();
+  t.after(() => ownSimulator.close());
+  // The key-value store is the only Redis user: no Redis rate-limit counter, no start endpoint
+  // (whose Idempotency-Keys would open a connection of their own).
+  const settings = testSettings({
+    server: { host: '127.0.0.1', port: 0, rateLimit: { maxPerMinute: 0 } },
+    endpoints: { senseStartTask: false },
+    keyValueStore: { backend: 'redis', redis: { url: ownRedis.url, keyPrefix: 'stg-service-close-test' } },
+    qrs: { ...qrsSettingsOf(ownSimulator), timeoutMs: 60_000, retries: 0 },
+  });
+  const service = await startService(settings, createCapturingLogger('info').logger, '0.0.0-test');
+  let closed = false;
+  t.after(() => (closed ? undefined : service.close()));
+
+  const stored = await fetch(`${service.url}/v4/keyvalues/ns`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'k', value: 'v' }),
+  });
+  assert.equal(stored.status, 201);
+  assert.ok((await otherRedisClients(ownRedis)) >= 1, 'the store is connected to Redis');
+
+  // A QRS call held in flight (so no idle-socket timeout closes its connection): the /ready
+  // probe, whose HTTP caller gives up once QRS has the request.
+  const { sim } = ownSimulator;
+  sim.hooks.latencyMs = 10 * 60_000;
+  const caller = new AbortController();
+  const probe = fetch(`${service.url}/ready`, { signal: caller.signal }).catch(() => 'aborted');
+  await waitUntil(() => sim.stats.requestCount({ pathPrefix: '/qrs/about' }) === 1, 'the readiness probe to reach QRS');
+  caller.abort();
+  assert.equal(await probe, 'aborted');
+  assert.equal(sim.stats.openConnections, 1, 'the QRS client holds its connection');
+
+  await service.close();
+  closed = true;
+  await waitUntil(() => sim.stats.openConnections === 0, () => `the QRS client to close its connection (${sim.stats.openConnections} open)`);
+  let redisClients = -1;
+  await waitUntil(
+    async () => (redisClients = await otherRedisClients(ownRedis)) === 0,
+    () => `the key-value store to close its Redis connection (${redisClients} still connected)`,
+  );
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { CertBundle } from './certs.js';
 import { DEMO_FIXTURE_PATH, loadFixture, type SimTask } from './fixture.js';
 import { FilterSyntaxError } from './filter/index.js';
@@ -172,6 +173,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   server.on('connection', (socket: Socket) => {
     socket.once('close', recorder.connectionOpened());
   });
+  server.on('secureConnection', (socket: TLSSocket) => recorder.tlsHandshakeDone(socket.isSessionReused()));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

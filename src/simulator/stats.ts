@@ -27,6 +27,11 @@ export interface SimulatorStats {
   readonly peakConnections: number;
   /** Client connections open now. */
   readonly openConnections: number;
+  /**
+   * Mutual-TLS handshakes completed since the last reset, and how many of them resumed an
+   * earlier TLS session. A client that keeps its connections alive does one for many requests.
+   */
+  readonly tlsHandshakes: { readonly total: number; readonly resumed: number };
   reset(): void;
 }
 
@@ -38,6 +43,8 @@ export interface StatsRecorder {
   requestArrived(method: string, path: string): () => void;
   /** A connection opened; call the returned function once it is closed. */
   connectionOpened(): () => void;
+  /** A TLS handshake completed; `resumed` when it resumed an earlier session. */
+  tlsHandshakeDone(resumed: boolean): void;
 }
 
 /** One request's stay, as positions in the order of arrivals and departures (never wall-clock). */
@@ -78,6 +85,7 @@ export function createStatsRecorder(): StatsRecorder {
   let position = 0;
   let openConnections = 0;
   let peakConnections = 0;
+  const tlsHandshakes = { total: 0, resumed: 0 };
   return {
     stats: {
       requestCount(filter = {}) {
@@ -94,16 +102,25 @@ export function createStatsRecorder(): StatsRecorder {
       get openConnections() {
         return openConnections;
       },
+      get tlsHandshakes() {
+        return { ...tlsHandshakes };
+      },
       reset() {
         requests.length = 0;
         starts.length = 0;
         // Requests still being handled count from the reset on, as if they had just arrived.
         stays = stays.filter((stay) => stay.departed === undefined);
         peakConnections = openConnections;
+        tlsHandshakes.total = 0;
+        tlsHandshakes.resumed = 0;
       },
     },
     recordRequest: (request) => requests.push(request),
     recordStart: (taskId) => starts.push(taskId),
+    tlsHandshakeDone(resumed) {
+      tlsHandshakes.total += 1;
+      if (resumed) tlsHandshakes.resumed += 1;
+    },
     requestArrived(method, path) {
       const stay: Stay = { method: method.toUpperCase(), path, arrived: position++, departed: undefined };
       stays.push(stay);
