@@ -4,7 +4,7 @@ export type RunGroup = ScenarioGroup | 'memory';
 export const RUN_GROUPS: readonly RunGroup[] = ['baseline', 'kv', 'start', 'memory'];
 
 export type BenchArgs =
-  | { kind: 'run'; quick: boolean; groups: readonly RunGroup[] }
+  | { kind: 'run'; quick: boolean; groups: readonly RunGroup[]; autocannon: boolean }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
 
@@ -13,6 +13,7 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only <groups>]
   --quick          short smoke run (1 s per scenario, 2,000 requests for the memory check)
   --only <groups>  comma-separated subset of: ${RUN_GROUPS.join(', ')}
                    (key-value ratios need the baseline group in the same run)
+  --autocannon     drive the load with autocannon even where wrk is installed
   --help           this text
 
 A full run of every group also rewrites the latest-results section of bench/results/README.md.
@@ -27,12 +28,15 @@ function parseGroups(value: string): RunGroup[] | string {
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
+  let autocannon = false;
   let groups: readonly RunGroup[] = RUN_GROUPS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--quick') {
       quick = true;
+    } else if (arg === '--autocannon') {
+      autocannon = true;
     } else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       if (value === undefined) return { kind: 'error', message: '--only needs a value' };
@@ -43,5 +47,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       return { kind: 'error', message: `unknown argument "${arg}"` };
     }
   }
-  return { kind: 'run', quick, groups };
+  return { kind: 'run', quick, groups, autocannon };
 }

@@ -32,7 +32,6 @@ const NEVER_REACHED_RATE_LIMIT = 1_000_000_000;
 export async function writeButlerConfig(config: BenchServiceConfig): Promise<string> {
   const document = {
     Butler: {
-      logLevel: 'error',
       fileLogging: false,
       restServerConfig: {
         enable: true,

@@ -13,28 +13,33 @@ import { parseBenchArgs, RUN_GROUPS, USAGE, type RunGroup } from './args.js';
 import { BENCH_TASKS } from './fixture.js';
 import { describeMachine, machineLine } from './report/machine.js';
 import { medianDiskSyncMs } from './report/disk-sync.js';
-import { conditionsLine, updateResultsReadme, writeRunJson, type BenchRun } from './report/results-files.js';
+import { conditionsLine, loadShape, updateResultsReadme, writeRunJson, type BenchRun } from './report/results-files.js';
 import { memorySummary, targetLines, textTable } from './report/table.js';
 import { checkTargets } from './report/targets.js';
 import { runBaselineScenarios } from './scenarios/baseline.js';
 import { runKvScenarios } from './scenarios/kv.js';
 import { runMemoryCheck } from './scenarios/memory.js';
 import { runStartScenarios } from './scenarios/start.js';
+import { defaultGenerator } from './load/drive-load.js';
 import { startBenchServers, type BenchServers } from './servers/start-servers.js';
 import type { BenchContext, BenchProfile, MemoryResult, ScenarioResult } from './scenarios/types.js';
 
-const FULL: BenchProfile = {
+type Profile = Omit<BenchProfile, 'generator'>;
+
+const FULL: Profile = {
   name: 'full',
   connections: 10,
+  throughputConnections: 32,
   durationSeconds: 10,
   warmupSeconds: 3,
   memoryRequests: 100_000,
   memoryWarmupRequests: 10_000,
 };
 
-const QUICK: BenchProfile = {
+const QUICK: Profile = {
   name: 'quick',
   connections: 10,
+  throughputConnections: 32,
   durationSeconds: 1,
   warmupSeconds: 0.3,
   memoryRequests: 2_000,
@@ -62,7 +67,9 @@ async function startRedisOrSkip(cleanups: Cleanup[]): Promise<{ url: string | nu
 
 async function runGroups(ctx: BenchContext, servers: BenchServers): Promise<{ scenarios: ScenarioResult[]; memory: MemoryResult | null }> {
   const scenarios: ScenarioResult[] = [];
-  if (servers.baseline) scenarios.push(...(await runBaselineScenarios(ctx, servers.baseline)));
+  if (servers.baseline && servers.bareHttp) {
+    scenarios.push(...(await runBaselineScenarios(ctx, { fastify: servers.baseline, bareHttp: servers.bareHttp })));
+  }
   scenarios.push(...(await runKvScenarios(ctx, servers.kv)));
   scenarios.push(...(await runStartScenarios(ctx, servers.start)));
   const memory = servers.memory ? await runMemoryCheck(ctx, servers.memory) : null;
@@ -72,7 +79,7 @@ async function runGroups(ctx: BenchContext, servers: BenchServers): Promise<{ sc
 function printRun(run: BenchRun): void {
   const out = [
     '',
-    `sense-task-gateway benchmarks (${run.profile}): ${run.connections} connections unless a row says otherwise, ${run.durationSeconds} s per scenario`,
+    `sense-task-gateway benchmarks (${run.profile}), load from ${run.generator}: ${loadShape(run)}`,
     `Machine: ${machineLine(run.machine)}`,
     `Conditions: ${conditionsLine(run)}`,
     '',
@@ -85,8 +92,8 @@ function printRun(run: BenchRun): void {
   process.stdout.write(`${out.join('\n')}\n\n`);
 }
 
-async function bench(quick: boolean, groups: readonly RunGroup[]): Promise<void> {
-  const profile = quick ? QUICK : FULL;
+async function bench(quick: boolean, groups: readonly RunGroup[], autocannon: boolean): Promise<void> {
+  const profile: BenchProfile = { ...(quick ? QUICK : FULL), generator: autocannon ? 'autocannon' : defaultGenerator() };
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0] ?? 0;
   const progress = progressReporter(Date.now());
@@ -110,6 +117,8 @@ async function bench(quick: boolean, groups: readonly RunGroup[]): Promise<void>
       startedAt,
       profile: profile.name,
       connections: profile.connections,
+      throughputConnections: profile.throughputConnections,
+      generator: profile.generator,
       durationSeconds: profile.durationSeconds,
       machine: describeMachine(),
       loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] ?? 0 },
@@ -141,7 +150,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.message}\n\n${USAGE}`);
     return 2;
   }
-  await bench(args.quick, args.groups);
+  await bench(args.quick, args.groups, args.autocannon);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { createLatencyRecorder, type LatencySummary } from './latency-recorder.js';
+import { driveWrk, wrkPath } from './wrk.js';
 
 export interface LoadRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -17,6 +18,8 @@ export type LoadSpec = LoadLength & {
   connections: number;
   /** Every connection cycles through these in order. */
   requests: readonly LoadRequest[];
+  /** autocannon when absent. */
+  generator?: LoadGenerator;
 };
 
 export interface LoadResult {
@@ -30,9 +33,16 @@ export interface LoadResult {
   latencyMs: LatencySummary;
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
-  /** Count of each status code received. */
+  /** 2xx answers. */
+  okCount: number;
+  /** Count of each status code received (autocannon only; wrk counts 2xx/3xx against the rest). */
   statusCounts: Record<string, number>;
+  /** What generated the load. */
+  generator: LoadGenerator;
 }
+
+/** wrk runs in its own process (C, no JIT or GC), so the load generator steals less CPU than autocannon. */
+export type LoadGenerator = 'wrk' | 'autocannon';
 
 // A request still unanswered after this long is a failure worth counting, not a latency.
 const REQUEST_TIMEOUT_SECONDS = 10;
@@ -50,6 +60,7 @@ function summarise(connections: number, result: AutocannonResult, latencyMs: Lat
   const statusCounts: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats)) statusCounts[status] = count;
   const completed = Object.values(statusCounts).reduce((sum, n) => sum + n, 0);
+  const okCount = Object.entries(statusCounts).reduce((sum, [status, n]) => sum + (status.startsWith('2') ? n : 0), 0);
   return {
     connections,
     durationSeconds: result.duration,
@@ -59,12 +70,28 @@ function summarise(connections: number, result: AutocannonResult, latencyMs: Lat
     latencyMs,
     // autocannon counts timeouts among errors already.
     errors: result.errors + result.non2xx,
+    okCount,
     statusCounts,
+    generator: 'autocannon',
   };
 }
 
-/** Drives HTTP load with autocannon's programmatic API and measures it. */
+/**
+ * Drives HTTP load and measures it: with wrk when asked and installed (and the run has a
+ * duration; wrk cannot stop after a number of requests), else with autocannon in this process.
+ */
 export function driveLoad(spec: LoadSpec): Promise<LoadResult> {
+  const wrk = wrkPath();
+  if (spec.generator === 'wrk' && wrk !== null && 'durationSeconds' in spec) return driveWrk(wrk, spec);
+  return driveAutocannon(spec);
+}
+
+/** wrk where installed, else autocannon. */
+export function defaultGenerator(): LoadGenerator {
+  return wrkPath() !== null ? 'wrk' : 'autocannon';
+}
+
+function driveAutocannon(spec: LoadSpec): Promise<LoadResult> {
   const latencies = createLatencyRecorder();
   return new Promise((resolve, reject) => {
     const instance = autocannon(

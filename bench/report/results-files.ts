@@ -15,6 +15,9 @@ export interface BenchRun {
   startedAt: string;
   profile: string;
   connections: number;
+  throughputConnections: number;
+  /** What drove the timed runs. */
+  generator: string;
   durationSeconds: number;
   machine: MachineInfo;
   /** 1-minute load average when the run started and ended: other work on the machine skews results. */
@@ -44,9 +47,17 @@ export function conditionsLine(run: BenchRun): string {
   );
 }
 
+/** Connections and duration of the rows, for the heading of a run. */
+export function loadShape(run: BenchRun): string {
+  return (
+    `${run.throughputConnections} connections for baselines, /health and key-value rows, ` +
+    `${run.connections} for start rows unless a row says otherwise, ${run.durationSeconds} s per scenario after a warm-up`
+  );
+}
+
 export function latestResultsMarkdown(run: BenchRun): string {
   const lines = [
-    `Run ${run.startedAt} (\`npm run bench\`, ${run.connections} connections unless a row says otherwise, ${run.durationSeconds} s per scenario after a warm-up).`,
+    `Run ${run.startedAt} (\`npm run bench\`, load from ${run.generator}, ${loadShape(run)}).`,
     '',
     `Machine: ${machineLine(run.machine)}.`,
     '',

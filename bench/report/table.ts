@@ -1,5 +1,5 @@
 import type { MemoryResult, ScenarioResult } from '../scenarios/types.js';
-import { baselineRatio, rssGrowthMb, rssSpreadMb, type TargetCheck } from './targets.js';
+import { baselineRatio, limitRatio, rssGrowthMb, rssSpreadMb, type TargetCheck } from './targets.js';
 
 const COLUMNS = [
   'scenario',
@@ -13,10 +13,11 @@ const COLUMNS = [
   'bench CPU ms/req',
   'bench cores',
   'QRS req/request',
-  'vs baseline',
+  'vs Fastify baseline',
+  'vs node:http',
   '÷ QRS latency (p50, p99)',
 ];
-const RIGHT_ALIGNED = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+const RIGHT_ALIGNED = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 
 function ms(value: number): string {
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
@@ -25,6 +26,7 @@ function ms(value: number): string {
 function row(results: readonly ScenarioResult[], result: ScenarioResult): string[] {
   const { load } = result;
   const ratio = baselineRatio(results, result);
+  const ofLimit = limitRatio(results, result);
   const qrs = result.qrsLatencyMs;
   return [
     result.title,
@@ -39,6 +41,7 @@ function row(results: readonly ScenarioResult[], result: ScenarioResult): string
     result.benchCpu.coresUsed.toFixed(2),
     result.qrsRequestsPerRequest === undefined ? '' : result.qrsRequestsPerRequest.toFixed(2),
     ratio === undefined ? '' : `${(ratio * 100).toFixed(0)}%`,
+    ofLimit === undefined ? '' : `${(ofLimit * 100).toFixed(0)}%`,
     qrs === undefined || qrs === 0 ? '' : `${(load.latencyMs.p50 / qrs).toFixed(2)}×, ${(load.latencyMs.p99 / qrs).toFixed(2)}×`,
   ];
 }

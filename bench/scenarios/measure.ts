@@ -6,7 +6,13 @@ import type { BenchProfile, CpuUse } from './types.js';
 
 /** A run that is thrown away: JIT, connection pools and caches settle before measuring. */
 export async function warmUp(profile: BenchProfile, server: ServerChild, requests: readonly LoadRequest[]): Promise<void> {
-  await driveLoad({ url: server.url, connections: profile.connections, requests, durationSeconds: profile.warmupSeconds });
+  await driveLoad({
+    url: server.url,
+    connections: profile.connections,
+    requests,
+    durationSeconds: profile.warmupSeconds,
+    generator: profile.generator,
+  });
 }
 
 /** Load numbers plus the CPU time each process used while serving them. */
@@ -31,7 +37,13 @@ function cpuUse(cpuMicros: number, load: LoadResult): CpuUse {
 export async function measureRun(profile: BenchProfile, server: ServerChild, requests: readonly LoadRequest[]): Promise<Measured> {
   const serverBefore = await server.usage({ collectGarbage: false });
   const benchBefore = process.cpuUsage();
-  const load = await driveLoad({ url: server.url, connections: profile.connections, requests, durationSeconds: profile.durationSeconds });
+  const load = await driveLoad({
+    url: server.url,
+    connections: profile.connections,
+    requests,
+    durationSeconds: profile.durationSeconds,
+    generator: profile.generator,
+  });
   const bench = process.cpuUsage(benchBefore);
   const serverAfter = await server.usage({ collectGarbage: false });
   return {

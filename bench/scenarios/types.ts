@@ -1,16 +1,21 @@
 import type { CertPaths, RunningSimulator } from '../../src/simulator/index.js';
 import type { UsageSample } from '../child/messages.js';
-import type { LoadResult } from '../load/drive-load.js';
+import type { LoadGenerator, LoadResult } from '../load/drive-load.js';
 
 /** How long and how hard each scenario runs. */
 export interface BenchProfile {
   name: 'full' | 'quick';
+  /** Start scenarios and the memory check (a handful of upstream callers). */
   connections: number;
+  /** Baselines, /health and key-value scenarios: enough to keep one Node process busy. */
+  throughputConnections: number;
   durationSeconds: number;
   /** Run before each measured run and thrown away (JIT, connection pools, SQLite cache). */
   warmupSeconds: number;
   memoryRequests: number;
   memoryWarmupRequests: number;
+  /** What drives the timed runs (the memory check counts requests, so it always uses autocannon). */
+  generator: LoadGenerator;
 }
 
 /** What every scenario may use; each starts and closes its own server children. */
@@ -46,6 +51,8 @@ export interface ScenarioResult {
   benchCpu: CpuUse;
   /** The baseline scenario whose requests/s this one is compared with. */
   baselineId?: string;
+  /** The bare node:http scenario (one Node process's practical limit) it is also compared with. */
+  limitId?: string;
   /** Simulated QRS latency per request (start scenarios). */
   qrsLatencyMs?: number;
   qrsRequestsPerRequest?: number;

@@ -24,6 +24,7 @@ async function typeScriptFiles(dir: string): Promise<string[]> {
 export interface CompiledChildren {
   service: string;
   baseline: string;
+  bareHttp: string;
   /** Deletes the compiled files. */
   remove(): Promise<void>;
 }
@@ -48,6 +49,7 @@ export async function compileServiceSources(): Promise<CompiledChildren> {
   return {
     service: join(outDir, 'bench', 'child', 'service-main.js'),
     baseline: join(outDir, 'bench', 'child', 'baseline-main.js'),
+    bareHttp: join(outDir, 'bench', 'child', 'bare-http-main.js'),
     remove: () => rm(outDir, { recursive: true, force: true }),
   };
 }

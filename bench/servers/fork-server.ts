@@ -49,7 +49,8 @@ function exited(child: ChildProcess): Promise<void> {
 export async function forkServer(entry: string, args: readonly string[] = []): Promise<ServerChild> {
   const child = fork(entry, [...args], {
     execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout is /dev/null: the service's log lines are written (a real write per line) and dropped.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   if (child.pid === undefined) throw new Error(`could not start ${entry}`);
   let started: FromChild;

@@ -19,6 +19,7 @@ export interface StartService {
 /** Every server child a run needs, started before any is measured. */
 export interface BenchServers {
   baseline: ServerChild | null;
+  bareHttp: ServerChild | null;
   kv: ReadonlyMap<KvBackend, ServerChild>;
   start: readonly StartService[];
   /** Fresh service for the memory check: no request reaches it before then. */
@@ -30,6 +31,7 @@ type Env = Pick<BenchContext, 'workDir' | 'certs' | 'simulator' | 'redisUrl'>;
 
 type Wanted =
   | { role: 'baseline' }
+  | { role: 'bareHttp' }
   | { role: 'kv'; backend: KvBackend }
   | { role: 'start'; startConcurrency: number | undefined }
   | { role: 'memory' };
@@ -43,7 +45,7 @@ function shippedStartConcurrency(env: Env): number {
 
 function wantedFor(groups: readonly RunGroup[], redisUrl: string | null, shippedConcurrency: number): Wanted[] {
   const wanted: Wanted[] = [];
-  if (groups.includes('baseline')) wanted.push({ role: 'baseline' });
+  if (groups.includes('baseline')) wanted.push({ role: 'bareHttp' }, { role: 'baseline' });
   if (groups.includes('kv')) {
     for (const backend of ['memory', 'sqlite', 'redis'] as const) {
       if (backend !== 'redis' || redisUrl !== null) wanted.push({ role: 'kv', backend });
@@ -59,6 +61,7 @@ function wantedFor(groups: readonly RunGroup[], redisUrl: string | null, shipped
 
 async function startOne(env: Env, entries: CompiledChildren, wanted: Wanted): Promise<ServerChild> {
   if (wanted.role === 'baseline') return forkServer(entries.baseline);
+  if (wanted.role === 'bareHttp') return forkServer(entries.bareHttp);
   const common = { dir: env.workDir, qrsPort: env.simulator.port, certs: env.certs };
   const config =
     wanted.role === 'kv'
@@ -99,16 +102,18 @@ export async function startBenchServers(env: Env, groups: readonly RunGroup[]): 
   const kv = new Map<KvBackend, ServerChild>();
   const start: StartService[] = [];
   let baseline: ServerChild | null = null;
+  let bareHttp: ServerChild | null = null;
   let memory: ServerChild | null = null;
   for (const [i, w] of wanted.entries()) {
     const server = started[i];
     if (server === undefined) continue;
     if (w.role === 'baseline') baseline = server;
+    else if (w.role === 'bareHttp') bareHttp = server;
     else if (w.role === 'kv') kv.set(w.backend, server);
     else if (w.role === 'start') {
       start.push({ service: server, startConcurrency: w.startConcurrency ?? shippedConcurrency, shipped: w.startConcurrency === undefined });
     }
     else memory = server;
   }
-  return { baseline, kv, start, memory, closeAll };
+  return { baseline, bareHttp, kv, start, memory, closeAll };
 }
