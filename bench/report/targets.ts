@@ -61,6 +61,7 @@ function unloadedMixedStartCheck(results: readonly ScenarioResult[]): TargetChec
   const rows = results.filter((r) => r.id.startsWith(`start-mixed-qrs${UNLOADED_QRS_LATENCY_MS}ms`) && r.load.connections === 1);
   if (rows.length === 0) return [notMeasured(target)];
   return rows.map((r) => {
+    if (r.load.completed === 0) return noAnswers(target);
     const p50 = r.load.latencyMs.p50 / UNLOADED_QRS_LATENCY_MS;
     return {
       target: `${target} (startConcurrency ${r.startConcurrency ?? '?'})`,
@@ -74,12 +75,18 @@ function notMeasured(target: string): TargetCheck {
   return { target, measured: 'not measured in this run', met: null };
 }
 
+/** A run in which no request finished has no latency to compare: the target is missed. */
+function noAnswers(target: string): TargetCheck {
+  return { target, measured: 'no request finished within the run', met: false };
+}
+
 function mixedStartChecks(results: readonly ScenarioResult[]): TargetCheck[] {
   const mixed = results.filter((r) => r.id.startsWith('start-mixed-qrs20ms') && r.load.connections === TARGET_CONNECTIONS);
   const p50Target = `Mixed start, QRS 20 ms, ${TARGET_CONNECTIONS} connections: p50 ≤ ${TARGET_P50_MULTIPLE} × QRS latency`;
   const p99Target = `Mixed start, QRS 20 ms, ${TARGET_CONNECTIONS} connections: p99 ≤ ${TARGET_P99_MULTIPLE} × QRS latency`;
   if (mixed.length === 0) return [notMeasured(p50Target), notMeasured(p99Target)];
   return mixed.flatMap((r) => {
+    if (r.load.completed === 0) return [noAnswers(p50Target), noAnswers(p99Target)];
     const qrs = r.qrsLatencyMs ?? 0;
     const config = ` (startConcurrency ${r.startConcurrency ?? '?'})`;
     const p50 = r.load.latencyMs.p50 / qrs;

@@ -6,6 +6,7 @@ import type { CountLimits, KvBackend } from './backend.js';
 import { checkCountLimits, type LiveData } from './count-limits.js';
 import { KEYV_OPTIONS } from './keyv-options.js';
 import { fromValueRecord, toValueRecord, type StoredPair, type ValueRecord } from './record.js';
+import { openSqliteReader } from './sqlite-reader.js';
 import { createSerialTransactions, type SqlQuery } from './sqlite-transactions.js';
 import { storageKey } from './storage-key.js';
 
@@ -67,9 +68,9 @@ async function closeQuietly(connection: Connection): Promise<void> {
 
 /**
  * Opens (creating it and its folder if needed) the SQLite file. Two connections: a writer
- * that runs every mutation through group-committed transactions (WAL, synchronous=FULL, so
- * a write resolves only once it is on disk), and a read-only reader that sees committed
- * data only.
+ * (keyv's adapter) that runs every mutation through group-committed transactions (WAL,
+ * synchronous=FULL, so a write resolves only once it is on disk), and a read-only reader
+ * with its GET statement prepared once (sqlite-reader.ts) that sees committed data only.
  */
 export async function openSqliteBackend(path: string): Promise<KvBackend> {
   const file = resolve(path);
@@ -85,11 +86,11 @@ export async function openSqliteBackend(path: string): Promise<KvBackend> {
     await closeQuietly(writer);
     throw error;
   }
-  const reader = connect(file);
+  let reader;
   try {
-    await reader.query('PRAGMA query_only = ON');
+    reader = await openSqliteReader(file, VALUES_TABLE, BUSY_TIMEOUT_MS);
   } catch (error) {
-    await Promise.all([closeQuietly(writer), closeQuietly(reader)]);
+    await closeQuietly(writer);
     throw error;
   }
 
@@ -127,7 +128,7 @@ export async function openSqliteBackend(path: string): Promise<KvBackend> {
     name: 'sqlite',
 
     async get(namespace, key, now) {
-      return fromValueRecord(namespace, key, await reader.values.get(storageKey(namespace, key)), now);
+      return fromValueRecord(namespace, key, await reader.value(storageKey(namespace, key)), now);
     },
 
     write(pairs, limits, now) {
@@ -176,7 +177,7 @@ export async function openSqliteBackend(path: string): Promise<KvBackend> {
     async close() {
       // Queued after every pending write, so those commit (or fail) before the connections close.
       await transactions.run(async () => undefined).catch(() => undefined);
-      await Promise.all([writer.adapter.disconnect(), reader.adapter.disconnect()]);
+      await Promise.all([writer.adapter.disconnect(), reader.close()]);
     },
   };
 }

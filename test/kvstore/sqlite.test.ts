@@ -42,6 +42,26 @@ describe('sqlite key-value backend', () => {
     assert.deepEqual(await inspect(path, 'PRAGMA journal_mode'), [{ journal_mode: 'wal' }]);
   });
 
+  it('two instances on one file: every read sees what the other wrote or deleted, at once', async (t) => {
+    const path = freshPath();
+    const a = await openAt(path);
+    t.after(() => a.close());
+    const b = await openAt(path);
+    t.after(() => b.close());
+    for (let round = 0; round < 20; round++) {
+      await a.set('shared', 'k', `from a ${round}`, 0);
+      assert.equal((await b.get('shared', 'k'))?.value, `from a ${round}`, `round ${round}`);
+      assert.equal((await a.get('shared', 'k'))?.value, `from a ${round}`);
+      await b.set('shared', 'k', `from b ${round}`, 0);
+      assert.equal((await a.get('shared', 'k'))?.value, `from b ${round}`, `round ${round}`);
+      assert.equal(await b.delete('shared', 'k'), true);
+      // Listing right after a read: a read must not leave a snapshot behind.
+      assert.equal(await a.listKeys('shared'), undefined, `round ${round}: a still lists a key b deleted`);
+      assert.deepEqual(await a.listNamespaces(), []);
+      assert.equal(await a.get('shared', 'k'), undefined, `round ${round}: a still reads a pair b deleted`);
+    }
+  });
+
   it('keeps pairs and TTLs across a close and reopen', async () => {
     const path = freshPath();
     const first = await openAt(path);
