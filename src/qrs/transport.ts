@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'winston';
 import type { QrsSettings } from '../config/settings.js';
+import { RequestCancelledError } from '../errors.js';
 import { qrsOperationOf, type QrsCallMetrics, type QrsCallOutcome } from '../metrics/index.js';
 import { retryDelayMs } from './backoff.js';
 import { createClientSecureContext } from './certificates.js';
@@ -22,7 +23,6 @@ import {
   type QrsCallContext,
 } from './errors.js';
 import type { QrsFilter } from './filter.js';
-import { RequestCancelledError } from '../errors.js';
 import { encodeQueryString } from './query-string.js';
 import { createXrfkey } from './xrfkey.js';
 
