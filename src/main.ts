@@ -40,12 +40,18 @@ async function main(): Promise<number | undefined> {
 
   const service = await startService(settings, logger, version);
   logger.info(`REST API listening on ${service.url}, API documentation at ${service.url}/documentation`);
-  closeWithGrace({ delay: settings.server.shutdownTimeoutMs }, async ({ signal, err }) => {
+  const grace = closeWithGrace({ delay: settings.server.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) logger.error(`shutting down after an unexpected error: ${err.stack ?? err.message}`);
     else logger.info(`${signal ?? 'shutdown'} received: finishing in-flight requests, then exiting`);
     await service.close();
     logger.info('shutdown complete');
     await closeLogger(logger);
+  });
+  // Windows: Ctrl+C (what WinSW and NSSM send to stop a service) arrives as SIGINT, which
+  // closeWithGrace handles; Ctrl+Break arrives as SIGBREAK, which it does not.
+  process.once('SIGBREAK', () => {
+    logger.info('SIGBREAK received');
+    grace.close();
   });
   return undefined;
 }

@@ -47,6 +47,13 @@ const ENV_FORMATS: Record<string, (content: string) => unknown> = {
   },
 };
 
+/** Windows paths in double quotes are the usual cause of a bad escape: say how to write them. */
+function hintFor(reason: string): string {
+  return /escape/i.test(reason)
+    ? ' (inside "double quotes" a backslash starts an escape sequence: write Windows paths plain or in \'single quotes\', or double each backslash)'
+    : '';
+}
+
 /** A YAML-only parser (js-yaml) for the `config` package's `Load`; one per load, no shared state. */
 export function createYamlParser(): ConfigFileParser {
   let lastFailure: ConfigError | undefined;
@@ -70,7 +77,7 @@ export function createYamlParser(): ConfigFileParser {
           return fail(
             new ConfigError(
               '',
-              `${filename}: YAML syntax error at line ${line + 1}, column ${column + 1}: ${error.reason}`,
+              `${filename}: YAML syntax error at line ${line + 1}, column ${column + 1}: ${error.reason}${hintFor(error.reason)}`,
               { cause: error },
             ),
           );
