@@ -122,6 +122,28 @@ test('key-value subs: set (TTL as a string or empty, empty value), get, keyexist
   assert.deepEqual(rowsOf(s, 'STG_Namespaces'), []);
 });
 
+test('a POST connection without a Content-Type header: the connector sends text/plain, which the service reads as JSON', async (t) => {
+  const h = await startHarness(t);
+  const s = await reload(h, {}, { postContentType: 'text/plain; charset=utf-8' });
+  await s.call('STG_KvSet', ['plain ns', 'k', 'say "hi"', '1000']);
+  await s.call('STG_KvGet', ['plain ns', 'k']);
+  assert.equal(s.text('vSTG_Value'), 'say "hi"');
+  await s.call('STG_AddKeyValueItem', ['plain ns', 'k2', 'v2', '']);
+  await s.call('STG_StartTask', [app1.taskId]);
+  assert.deepEqual(startedIds(h.sim), idsOf(app1));
+  await s.call('STG_KvDelete', ['plain ns', 'k']);
+  await s.call('STG_KvDeleteNamespace', ['plain ns']);
+  assert.deepEqual(
+    s.requests.filter((r) => r.method === 'POST').map((r) => [r.headers['Content-Type'], r.status]),
+    [
+      ['text/plain; charset=utf-8', 201],
+      ['text/plain; charset=utf-8', 200],
+      ['text/plain; charset=utf-8', 204],
+      ['text/plain; charset=utf-8', 204],
+    ],
+  );
+});
+
 test('vSTG_ApiKey is sent as X-API-Key on every call; without it a service with auth on refuses', async (t) => {
   const h = await startHarness(t, { settings: { server: { auth: AUTH_ON } } });
   const withKey = await reload(h, { vSTG_ApiKey: KEYS.admin });
