@@ -27,7 +27,9 @@ import { answerClientErrors, capConnections, slowClientOptions } from './http/sl
 import { registerOpenApi } from './http/swagger.js';
 import { systemRoutes } from './http/routes/system.js';
 import { keyValueRoutes } from './http/routes/keyvalues.js';
+import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
+import { createExecutionReader } from './executions/index.js';
 
 export interface AppDeps {
   settings: Settings;
@@ -135,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       metrics,
       follow: followDeps(app, deps),
     });
+    const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
+    await app.register(executionRoutes, { executions });
   }
   return app;
 }

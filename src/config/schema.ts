@@ -138,6 +138,7 @@ export const ButlerFileSchema = mapping({
       maxFieldLength: integer(1),
       startConcurrency: integer(1, 256),
       idempotencyWindowSeconds: integer(1),
+      scriptLogTailLines: integer(0, 1000),
       maxWaitSeconds: integer(1, 86400),
     }),
     startTaskCallback: mapping({

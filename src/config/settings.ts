@@ -19,7 +19,7 @@ export interface LoggingSettings {
 }
 
 /** What an API key may do; `admin` may do everything. */
-export const API_SCOPES = ['startTask', 'kvRead', 'kvWrite', 'metrics', 'admin'] as const;
+export const API_SCOPES = ['startTask', 'executionRead', 'kvRead', 'kvWrite', 'metrics', 'admin'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Endpoints that may be served without an API key while auth is on. */
@@ -94,6 +94,8 @@ export interface StartTaskSettings {
   readonly startConcurrency: number; // Butler.startTask.startConcurrency (ours)
   /** How long an Idempotency-Key replays its first answer. */
   readonly idempotencyWindowSeconds: number; // Butler.startTask.idempotencyWindowSeconds (ours)
+  /** Script log lines shown for a failed reload; 0 = none. */
+  readonly scriptLogTailLines: number; // Butler.startTask.scriptLogTailLines (ours)
   /** Longest `?wait=true` (and background wait for a callback) a request may ask for. */
   readonly maxWaitSeconds: number; // Butler.startTask.maxWaitSeconds (ours)
   readonly callback: StartTaskCallbackSettings; // Butler.startTaskCallback (ours)

@@ -73,6 +73,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       maxFieldLength: butler.startTask.maxFieldLength,
       startConcurrency: butler.startTask.startConcurrency,
       idempotencyWindowSeconds: butler.startTask.idempotencyWindowSeconds,
+      scriptLogTailLines: butler.startTask.scriptLogTailLines,
       maxWaitSeconds: butler.startTask.maxWaitSeconds,
       callback: {
         allowedUrlPrefixes: butler.startTaskCallback.allowedUrlPrefixes.map((prefix) => new URL(prefix).href),

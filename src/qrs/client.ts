@@ -5,6 +5,7 @@ import { parseAbout, parseStartAnswer } from './answers.js';
 import { createExecutionReads } from './execution-reads.js';
 import { isGuid } from './filter.js';
 import { createTaskFinder } from './find-tasks.js';
+import { createScriptLogs } from './script-log.js';
 import { createQrsTransport, parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransportDeps } from './transport.js';
 import type { QrsAbout, QrsCallOptions, QrsClient, StartResult } from './types.js';
 
@@ -62,6 +63,7 @@ export function createQrsClient(settings: QrsSettings, deps: QrsTransportDeps): 
     startTasks,
     about,
     ...createExecutionReads(transport, settings),
+    ...createScriptLogs(transport, { downloadTimeoutMs: settings.timeoutMs }),
     close: () => transport.close(),
   };
 }

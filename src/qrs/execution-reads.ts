@@ -5,6 +5,10 @@ import type { QrsExecutionReads, QrsExecutionResult, QrsExecutionSession } from 
 import { and, atLeast, guidIn, isGuid, type QrsFilter } from './filter.js';
 import { parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
 
+const SESSION_PATH = '/executionsession/full';
+const RESULT_PATH = '/executionresult/full';
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
 function interpretWith<T>(parse: (body: unknown) => T): (answer: QrsAnswer) => T {
   return (answer) => {
     if (answer.status !== 200) throw unexpectedStatus(answer);
@@ -26,28 +30,38 @@ function newer(a: QrsExecutionResult, b: QrsExecutionResult): boolean {
 }
 
 export function createExecutionReads(transport: QrsTransport, settings: QrsSettings): QrsExecutionReads {
-  const chunkSize = Math.max(1, settings.maxIdsPerLookup);
+  /**
+   * Ids per call: at most maxIdsPerLookup, and few enough that the URL-encoded `or` filter
+   * stays within Butler.configQRS.maxUrlLength.
+   */
+  function chunkSize(path: string, property: string): number {
+    const perId = encodeURIComponent(`${property} eq ${EMPTY_GUID} or `).length;
+    const fit = Math.floor((transport.filterRoom(path) + encodeURIComponent(' or ').length) / perId);
+    return Math.max(1, Math.min(settings.maxIdsPerLookup, fit));
+  }
+  const sessionChunk = chunkSize(SESSION_PATH, 'id');
+  const resultChunk = chunkSize(RESULT_PATH, 'executionID');
 
   /** One call per chunk, one after the other: a poll round must not flood QRS. */
-  async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  async function inChunks<T>(ids: readonly string[], size: number, read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
     const found: T[] = [];
-    for (const chunk of guidChunks(ids, chunkSize)) found.push(...(await read(chunk)));
+    for (const chunk of guidChunks(ids, size)) found.push(...(await read(chunk)));
     return found;
   }
 
   const sessions = (filter: QrsFilter): Promise<QrsExecutionSession[]> =>
-    transport.call({ method: 'GET', path: '/executionsession/full', filter, interpret: interpretWith(parseSessionList) });
+    transport.call({ method: 'GET', path: SESSION_PATH, filter, interpret: interpretWith(parseSessionList) });
   const results = (filter: QrsFilter): Promise<QrsExecutionResult[]> =>
-    transport.call({ method: 'GET', path: '/executionresult/full', filter, interpret: interpretWith(parseResultList) });
+    transport.call({ method: 'GET', path: RESULT_PATH, filter, interpret: interpretWith(parseResultList) });
 
   return {
     async getExecutionSessions(executionIds) {
-      const found = await inChunks(executionIds, (chunk) => sessions(guidIn('id', chunk)));
+      const found = await inChunks(executionIds, sessionChunk, (chunk) => sessions(guidIn('id', chunk)));
       return new Map(found.map((session) => [session.id, session]));
     },
 
     async getExecutionResults(executionIds) {
-      const found = await inChunks(executionIds, (chunk) => results(guidIn('executionID', chunk)));
+      const found = await inChunks(executionIds, resultChunk, (chunk) => results(guidIn('executionID', chunk)));
       const latest = new Map<string, QrsExecutionResult>();
       for (const result of found) {
         const seen = latest.get(result.executionId);

@@ -53,8 +53,8 @@ export interface QrsExecutionResult {
 
 /**
  * Batch reads of executions, part of QrsClient. Ids are execution session ids; each call
- * asks QRS with one `or` filter per chunk of Butler.configQRS.maxIdsPerLookup ids, one chunk
- * after the other. Result maps are keyed by the lower-cased id; ids QRS does not know are absent.
+ * asks QRS with one `or` filter per chunk (at most Butler.configQRS.maxIdsPerLookup ids, and
+ * within maxUrlLength), one chunk after the other. Result maps are keyed by the lower-cased id; ids QRS does not know are absent.
  */
 export interface QrsExecutionReads {
   /** Running executions: QRS has deleted the session of every finished one. */

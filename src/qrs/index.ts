@@ -13,3 +13,4 @@ export {
   type QrsExecutionResult,
   type QrsExecutionSession,
 } from './execution-types.js';
+export type { QrsScriptLogs, ScriptLogReference, ScriptLogSource } from './script-log.js';

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'winston';
@@ -40,6 +41,8 @@ export interface QrsCall<T> {
   /** Path under `/qrs`, e.g. `/task/full`. */
   readonly path: string;
   readonly filter?: QrsFilter;
+  /** Further query parameters, e.g. `executionResultId`; encoded once, like the filter. */
+  readonly query?: Readonly<Record<string, string>>;
   readonly body?: unknown;
   /** Turns a non-5xx answer into the operation's result; throws UnexpectedAnswerError. */
   readonly interpret: (answer: QrsAnswer) => T;
@@ -50,10 +53,22 @@ export interface QrsCall<T> {
   readonly signal?: AbortSignal;
 }
 
+/** A GET whose 200 body is read as a stream (never buffered whole), e.g. a script log download. */
+export interface QrsStreamCall<T> {
+  /** Path under `/qrs`, already URL-encoded. */
+  readonly path: string;
+  /** Reads the body; must consume or destroy it. Its error becomes a QrsUnavailableError. */
+  readonly consume: (body: Readable) => Promise<T>;
+  /** Longest the whole download may take, body included. */
+  readonly timeoutMs: number;
+}
+
 export interface QrsTransport {
   call<T>(call: QrsCall<T>): Promise<T>;
   /** Characters the URL-encoded filter of a call to `path` may take within `maxUrlLength`. */
   filterRoom(path: string): number;
+  /** One attempt, never retried (a download reference may be good for one use only). */
+  stream<T>(call: QrsStreamCall<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -172,7 +187,7 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
       response = await instance.request({
         method: call.method,
         url: call.path,
-        params: call.filter === undefined ? { xrfkey } : { xrfkey, filter: call.filter },
+        params: { ...call.query, xrfkey, ...(call.filter === undefined ? {} : { filter: call.filter }) },
         headers: { 'X-Qlik-Xrfkey': xrfkey },
         data: call.body,
         signal: abandonable ? AbortSignal.any([closing.signal, call.signal]) : closing.signal,
@@ -261,6 +276,48 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
     }
   }
 
+  function errorOf(attempt: Attempt, original: unknown): QrsError {
+    if (attempt.kind === 'failure') return attempt.error;
+    throw original;
+  }
+
+  async function stream<T>(streamCall: QrsStreamCall<T>): Promise<T> {
+    const context: QrsCallContext = { method: 'GET', endpoint: `/qrs${streamCall.path}` };
+    const xrfkey = createXrfkey();
+    const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(streamCall.timeoutMs)]);
+    let body: Readable;
+    try {
+      const response = await instance.request<Readable>({
+        method: 'GET',
+        url: streamCall.path,
+        params: { xrfkey },
+        headers: { 'X-Qlik-Xrfkey': xrfkey, Accept: '*/*' },
+        responseType: 'stream',
+        signal,
+        validateStatus: () => true,
+      });
+      body = response.data;
+      if (response.status !== 200) {
+        body.destroy();
+        throw new QrsResponseError({ ...context, status: response.status }, `${response.status} ${response.statusText}`.trim());
+      }
+    } catch (error) {
+      const qrsError = error instanceof QrsError ? error : errorOf(failureOf(error, context), error);
+      logFailure(qrsError, undefined);
+      throw qrsError;
+    }
+    try {
+      return await streamCall.consume(body);
+    } catch (error) {
+      body.destroy();
+      const timedOut = signal.aborted && !closing.signal.aborted;
+      const reason = timedOut ? `download took longer than ${streamCall.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      const qrsError = new QrsUnavailableError(context, reason, { cause: error });
+      logFailure(qrsError, undefined);
+      throw qrsError;
+    }
+  }
+
   async function close(): Promise<void> {
     closing.abort();
     agent.destroy();
@@ -273,5 +330,5 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
     return settings.maxUrlLength - `${baseUrl}${path}?${queryWithoutFilter}`.length;
   }
 
-  return { call: observedCall, filterRoom, close };
+  return { call: observedCall, filterRoom, stream, close };
 }

@@ -1,4 +1,5 @@
 import type { QrsExecutionReads } from './execution-types.js';
+import type { QrsScriptLogs } from './script-log.js';
 
 /** What the service needs to know about a task, read from QRS `task/full` objects. */
 export interface QrsTask {
@@ -45,7 +46,7 @@ export interface QrsCallOptions {
  * be asked or answered unexpectedly, and RequestCancelledError for calls not sent because
  * their request was cancelled; "does not exist" is an ordinary return value.
  */
-export interface QrsClient extends QrsExecutionReads {
+export interface QrsClient extends QrsExecutionReads, QrsScriptLogs {
   /**
    * Every task of the query, in batched calls (`or` filters within maxUrlLength), at most 8
    * of them in flight; the first failure cancels the calls not yet sent. A tag or custom

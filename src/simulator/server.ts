@@ -170,7 +170,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     },
   );
 
+  // closeAllConnections() misses a keep-alive socket now and then (close() then waits for the
+  // client's idle timeout), so every socket is tracked and destroyed on close.
+  const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     socket.once('close', recorder.connectionOpened());
   });
   server.on('secureConnection', (socket: TLSSocket) => recorder.tlsHandshakeDone(socket.isSessionReused()));
@@ -192,6 +197,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       server.close((err) => (err ? reject(err) : resolve()));
       // Keep-alive sockets of clients that are still open would hold close() forever.
       server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
     });
   }
 

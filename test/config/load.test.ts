@@ -84,6 +84,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     maxFieldLength: 1024,
     startConcurrency: 32,
     idempotencyWindowSeconds: 86400,
+    scriptLogTailLines: 25,
     maxWaitSeconds: 3600,
     callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000 },
   });
@@ -143,6 +144,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       maxFieldLength: 1024,
       startConcurrency: 32,
       idempotencyWindowSeconds: 86400,
+      scriptLogTailLines: 25,
       maxWaitSeconds: 3600,
       callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000 },
     },

@@ -96,7 +96,7 @@ test('refused: auth on without keys, malformed keys and names, unknown or no sco
     ['a sha256 key of the wrong length', authYaml(false, [`- { name: a, key: "sha256:${'ab'.repeat(31)}", scopes: [admin] }`]), /apiKeys\[0\]\.key must be/],
     ['a sha256 key with non-hex digits', authYaml(false, [`- { name: a, key: "sha256:${'zz'.repeat(32)}", scopes: [admin] }`]), /apiKeys\[0\]\.key must be/],
     ['a key with a space', authYaml(false, ['- { name: a, key: "sixteen chars and more", scopes: [admin] }']), /apiKeys\[0\]\.key must be/],
-    ['an unknown scope', authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [startTask, superuser] }`]), /apiKeys\[0\]\.scopes\[1\] must be one of "startTask", "kvRead", "kvWrite", "metrics", "admin", got "superuser"/],
+    ['an unknown scope', authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [startTask, superuser] }`]), /apiKeys\[0\]\.scopes\[1\] must be one of "startTask", "executionRead", "kvRead", "kvWrite", "metrics", "admin", got "superuser"/],
     ['no scope', authYaml(false, [`- { name: a, key: ${KEYS.admin}, scopes: [] }`]), /apiKeys\[0\]\.scopes must be a non-empty list/],
     ['a name with a space', authYaml(false, [`- { name: "etl job", key: ${KEYS.admin}, scopes: [admin] }`]), /apiKeys\[0\]\.name must be a name of 1-64 letters/],
     ['a missing name', authYaml(false, [`- { key: ${KEYS.admin}, scopes: [admin] }`]), /apiKeys\[0\]\.name must be/],
@@ -115,6 +115,8 @@ test('refused: auth on without keys, malformed keys and names, unknown or no sco
     ['a negative rate limit', ['  restServerConfig:', '    rateLimit:', '      maxPerMinute: -1'], /rateLimit\.maxPerMinute must be an integer >= 0/],
     ['a client CA without TLS', ['  restServerConfig:', '    tls:', '      clientCa: ca.pem'], /tls\.clientCa needs tls\.enable: true/],
     ['a zero maxFieldLength', ['  startTask:', '    maxFieldLength: 0'], /startTask\.maxFieldLength must be an integer >= 1/],
+    ['a negative scriptLogTailLines', ['  startTask:', '    scriptLogTailLines: -1'], /startTask\.scriptLogTailLines must be an integer/],
+    ['a huge scriptLogTailLines', ['  startTask:', '    scriptLogTailLines: 5000'], /startTask\.scriptLogTailLines must be an integer/],
   ];
   for (const [name, lines, expected] of cases) {
     const file = writeConfig(t, lines);

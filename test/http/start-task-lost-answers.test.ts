@@ -29,6 +29,9 @@ test('start answer later than qrs.timeoutMs: reported started with its execution
   assert.ok(check, 'QRS was asked whether the task started');
   assert.match(decodeURIComponent(check.query), new RegExp(`taskID eq ${app1.taskId}`));
   assert.ok(sessionId);
+  const status = await call(h.base, `/v4/reloadtask/execution/${sessionId}`, { method: 'GET' });
+  assert.equal(status.status, 200, JSON.stringify(status.body));
+  assert.equal((status.body as { taskId: string }).taskId, app1.taskId, 'QRS knows the reported session as this task\'s');
 });
 
 test('connection dropped right after the start: reported started, started once', async (t) => {

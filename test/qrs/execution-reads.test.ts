@@ -100,3 +100,19 @@ test('fault: the connection drops right after a start; the task started', async 
   // Only starts lose their answer: reads still work.
   assert.equal((await qrs.getExecutionResultsOfTaskSince(APP1, new Date(0))).length, 1);
 });
+
+test('execution reads cut their `or` filters so that no URL is longer than maxUrlLength', async (t) => {
+  const simulator = await simulatorFor(t);
+  const qrs = clientFor(t, simulator, { maxUrlLength: 700, maxIdsPerLookup: 100 });
+  const ids = [await startedSession(qrs, APP1), await startedSession(qrs, APP2), await startedSession(qrs, APP3)];
+  const unknown = Array.from({ length: 12 }, (_, i) => `11111111-2222-4333-8444-${String(i).padStart(12, '0')}`);
+  simulator.sim.stats.reset();
+  const results = await qrs.getExecutionResults([...ids, ...unknown]);
+  assert.deepEqual([...results.keys()].sort(), [...ids].sort());
+  const calls = simulator.sim.stats.requests.filter((r) => r.path === '/qrs/executionresult/full');
+  assert.ok(calls.length >= 2, `${calls.length} calls`);
+  for (const call of calls) {
+    const url = `https://127.0.0.1:${simulator.sim.port}${call.path}?${call.query}`;
+    assert.ok(url.length <= 700, `URL of ${url.length} characters`);
+  }
+});

@@ -21,6 +21,7 @@ interface ScopedRoute {
  */
 export const SCOPED_ROUTES: readonly ScopedRoute[] = [
   { methods: ['PUT', 'POST'], url: '/v4/reloadtask/:taskId/start', scope: 'startTask' },
+  { methods: ['GET'], url: '/v4/reloadtask/execution/:executionId', scope: 'executionRead' },
   { methods: ['GET'], url: '/v4/keyvaluesnamespaces', scope: 'kvRead' },
   { methods: ['GET'], url: '/v4/keyvalues/:namespace', scope: 'kvRead' },
   { methods: ['GET'], url: '/v4/keyvalues/:namespace/keyexists', scope: 'kvRead' },
@@ -41,9 +42,12 @@ const OPENABLE: Record<OpenEndpoint, (method: string, url: string) => boolean> =
   metrics: (method, url) => method === 'GET' && url === '/metrics',
 };
 
-/** `admin` may do everything. */
+/** Scopes that come with another: a caller that starts reloads may follow them. */
+const IMPLIED: Partial<Record<ApiScope, readonly ApiScope[]>> = { startTask: ['executionRead'] };
+
+/** `admin` may do everything; `startTask` includes `executionRead`. */
 export function grants(scopes: readonly ApiScope[], needed: ApiScope): boolean {
-  return scopes.includes('admin') || scopes.includes(needed);
+  return scopes.includes('admin') || scopes.includes(needed) || scopes.some((scope) => IMPLIED[scope]?.includes(needed) ?? false);
 }
 
 /**

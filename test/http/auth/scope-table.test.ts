@@ -22,6 +22,7 @@ test('every route of the OpenAPI document is in the scope table, and every table
 test('requirements: scoped routes, open and openable endpoints, unknown routes, unlisted routes', () => {
   assert.deepEqual(requirementFor('PUT', '/v4/reloadtask/:taskId/start', ALL_OPEN), { kind: 'scope', scope: 'startTask' });
   assert.deepEqual(requirementFor('POST', '/v4/reloadtask/:taskId/start', ALL_OPEN), { kind: 'scope', scope: 'startTask' });
+  assert.deepEqual(requirementFor('GET', '/v4/reloadtask/execution/:executionId', ALL_OPEN), { kind: 'scope', scope: 'executionRead' });
   assert.deepEqual(requirementFor('GET', '/v4/keyvalues/:namespace', ALL_OPEN), { kind: 'scope', scope: 'kvRead' });
   assert.deepEqual(requirementFor('HEAD', '/v4/keyvalues/:namespace', ALL_OPEN), { kind: 'scope', scope: 'kvRead' });
   assert.deepEqual(requirementFor('POST', '/v4/keyvalues/:namespace', ALL_OPEN), { kind: 'scope', scope: 'kvWrite' });
@@ -43,4 +44,8 @@ test('admin grants every scope; others only their own', () => {
   assert.equal(grants(['kvRead', 'kvWrite'], 'kvWrite'), true);
   assert.equal(grants(['kvWrite'], 'kvRead'), false, 'writing does not imply reading');
   assert.equal(grants([], 'kvRead'), false);
+  assert.equal(grants(['startTask'], 'executionRead'), true, 'a caller that starts reloads may follow them');
+  assert.equal(grants(['executionRead'], 'executionRead'), true);
+  assert.equal(grants(['executionRead'], 'startTask'), false, 'reading statuses does not allow starting');
+  assert.equal(grants(['kvRead', 'kvWrite'], 'executionRead'), false);
 });
