@@ -7,7 +7,6 @@
  */
 import type { StartTaskSettings } from '../config/settings.js';
 import { RequestCancelledError } from '../errors.js';
-import { KvDisabledError } from '../kvstore/errors.js';
 import type { KvStore } from '../kvstore/types.js';
 import type { QrsClient, QrsTask } from '../qrs/types.js';
 import { mapConcurrently } from './concurrency.js';
@@ -26,7 +25,7 @@ import type { StartTaskResponse } from './types.js';
 
 export interface StartTaskDeps {
   readonly qrs: QrsClient;
-  /** null when the key-value store is disabled: requests carrying pairs are refused. */
+  /** null when the key-value store is disabled: pairs in requests are then ignored, as Butler documents. */
   readonly kv: KvStore | null;
   readonly settings: StartTaskSettings;
 }
@@ -48,11 +47,13 @@ async function lookUp(qrs: QrsClient, needs: LookupNeeds, signal: AbortSignal | 
   };
 }
 
+const KV_DISABLED_REASON =
+  'Butler.keyValueStore.enable is false: keyvaluestore items are not stored (as Butler documents); the tasks were started';
+
 export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
   const { qrs, kv, settings } = deps;
   return async (request, signal) => {
-    const writesPairs = request.items.some((item) => item.type === 'keyvaluestore');
-    if (writesPairs && kv === null) throw new KvDisabledError();
+    const pairItems = request.items.filter((item) => item.type === 'keyvaluestore').length;
 
     const found = await lookUp(qrs, lookupNeeds(request, settings.filter), signal);
     const plan = planStart(request, settings.filter, found);
@@ -64,6 +65,7 @@ export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
     const results = await mapConcurrently(tasksToStart(plan), settings.startConcurrency, async (task) => {
       return [taskKey(task.id), await startAndConfirm(qrs, task, Date.now, signal)] as const;
     });
-    return buildResponse(plan, new Map(results));
+    const answer = buildResponse(plan, new Map(results));
+    return kv === null && pairItems > 0 ? { ...answer, keyValueItemsIgnored: { count: pairItems, reason: KV_DISABLED_REASON } } : answer;
   };
 }

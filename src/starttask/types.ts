@@ -48,4 +48,12 @@ export interface StartTaskResponse {
   readonly tasksUnconfirmed: UnconfirmedTaskEntry[];
   /** One per task QRS confirmed as started, with the execution session it created. */
   readonly executions: ExecutionEntry[];
+  /** Present only when keyvaluestore items were ignored because the store is disabled. */
+  readonly keyValueItemsIgnored?: KeyValueItemsIgnored;
+}
+
+/** Butler documents that key-value items are ignored (and the tasks started) while its store is off. */
+export interface KeyValueItemsIgnored {
+  readonly count: number;
+  readonly reason: string;
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DISABLED_REASON } from '../../src/starttask/plan.js';
 import { assertStartAnswer, call, idsOf, startedIds, startHarness, TASKS } from '../starttask/harness.js';
+import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
 
 const { app1, app2, app3, disabled } = TASKS;
 const NOTHING = { tasksId: { started: [], invalid: [], denied: [] }, tasksTag: [], tasksTagDenied: [], tasksCP: [], tasksCPDenied: [] };
@@ -105,15 +106,23 @@ test('QRS going down between lookups and starts: 200, pairs kept, every start un
   assert.equal((await h.kv?.get('params', 'p1'))?.value, 'secret-parameter');
 });
 
-test('key-value store disabled: a body with pairs is refused with 503 before QRS is asked anything', async (t) => {
+test('key-value store disabled: pairs are ignored as Butler documents, the tasks start, the answer and the log say so', async (t) => {
   const h = await startHarness(t, { kv: false });
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [pair('p1')] });
-  assert.equal(answer.status, 503);
-  assert.equal((answer.body as { code?: string }).code, 'ERR_KV_DISABLED');
-  assert.equal(h.sim.stats.requestCount(), 0);
-  assert.deepEqual(startedIds(h.sim), []);
+  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [pair('p1'), pair('p2')] });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const { keyValueItemsIgnored, ...rest } = answer.body as StartTaskAnswer;
+  assert.deepEqual(keyValueItemsIgnored, {
+    count: 2,
+    reason: 'Butler.keyValueStore.enable is false: keyvaluestore items are not stored (as Butler documents); the tasks were started',
+  });
+  assertStartAnswer({ ...answer, body: rest }, { ...NOTHING, tasksId: { started: [app1], invalid: [], denied: [] } }, { started: [app1] });
+  assert.deepEqual(startedIds(h.sim), [app1.taskId]);
+  const warning = h.logLines().find((line) => line.includes('keyvaluestore item(s) ignored'));
+  assert.ok(warning, 'a warning is logged');
+  assert.equal(JSON.parse(warning).level, 'warn');
+  assert.ok(!warning.includes('secret-parameter'), 'values are not logged');
 
-  // Without pairs the same request starts the task.
+  // Without pairs the answer has no such key.
   const plain = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
   assertStartAnswer(plain, { ...NOTHING, tasksId: { started: [app1], invalid: [], denied: [] } }, { started: [app1] });
 });

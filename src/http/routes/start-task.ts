@@ -62,6 +62,9 @@ function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: s
   for (const { taskId, taskName, reason } of answer.tasksFailed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) did not start: ${reason}`);
   }
+  if (answer.keyValueItemsIgnored) {
+    log.warn({ ignoredItems: answer.keyValueItemsIgnored.count }, `${answer.keyValueItemsIgnored.count} keyvaluestore item(s) ignored: ${answer.keyValueItemsIgnored.reason}`);
+  }
   for (const { taskId, taskName, reason } of answer.tasksUnconfirmed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) may or may not have started: ${reason}`);
   }

@@ -220,6 +220,19 @@ export const StartTaskResponse = Type.Object(
         { description: 'Extension: present with wait=true and in callbacks.' },
       ),
     ),
+    keyValueItemsIgnored: Type.Optional(
+      Type.Object(
+        {
+          count: Type.Integer({ minimum: 1 }),
+          reason: Type.String({ examples: ['Butler.keyValueStore.enable is false: keyvaluestore items are not stored ...'] }),
+        },
+        {
+          description:
+            'Extension (not in Butler), present only when the body had keyvaluestore items while ' +
+            'Butler.keyValueStore.enable is false: they were ignored, as Butler documents, and the tasks started.',
+        },
+      ),
+    ),
   },
   {
     description:
@@ -234,7 +247,7 @@ export const StartTaskErrorResponse = errorResponse(
   '400: bad body or query (the message names the item index and field); 413: body too large; ' +
     '400/409/413 with code ERR_KV_LIMIT: a key-value pair breaks a store limit; ' +
     '502/503/504: QRS answered badly, was unreachable or too slow during the lookups; ' +
-    '503 with code ERR_KV_DISABLED or ERR_KV_UNAVAILABLE: the pairs could not be stored. ' +
+    '503 with code ERR_KV_UNAVAILABLE: the pairs could not be stored. ' +
     '409 with code ERR_IDEMPOTENCY_KEY_REUSED or ERR_IDEMPOTENCY_IN_PROGRESS, 503 with code ' +
     'ERR_IDEMPOTENCY_UNAVAILABLE: the Idempotency-Key refused or could not check the request. ' +
     'For all of these nothing was written and nothing was started.',

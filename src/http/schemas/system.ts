@@ -21,11 +21,21 @@ export const HealthResponse = Type.Object(
 export const ReadinessResponse = Type.Object(
   {
     ready: Type.Boolean(),
-    qrs: Type.Object({
-      ready: Type.Boolean(),
-      detail: Type.String({ examples: ['QRS 14.20.3 reachable'] }),
-      checkedAt: Type.String({ format: 'date-time' }),
-    }),
+    checkedAt: Type.String({ format: 'date-time', description: 'When QRS was last asked.' }),
+    qrs: Type.Optional(
+      Type.Object(
+        {
+          ready: Type.Boolean(),
+          detail: Type.String({ examples: ['QRS 14.20.3 answered'] }),
+          checkedAt: Type.String({ format: 'date-time' }),
+        },
+        {
+          description:
+            'Only for callers with the admin scope: what QRS answered, or why it could not be asked ' +
+            '(which names its host, port and the socket error). Everyone else finds that in the log.',
+        },
+      ),
+    ),
   },
   {
     description:
