@@ -19,7 +19,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/config ./config
 COPY package.json ./
 # /config holds the Butler YAML file, /certs the QRS client certificates (client.pem,
-# client_key.pem, root.pem), /data the SQLite key-value file. Mount all three.
+# client_key.pem, root.pem), /data the SQLite key-value file and, with Butler.fileLogging,
+# the log files (/data/log). Mount all three.
 RUN mkdir -p /config /certs /data && chown node:node /data
 VOLUME ["/config", "/certs", "/data"]
 USER node
@@ -27,9 +28,12 @@ ENV STG_SERVER_HOST=0.0.0.0 \
     STG_CLIENT_CERT=/certs/client.pem \
     STG_CLIENT_CERT_KEY=/certs/client_key.pem \
     STG_CLIENT_CERT_CA=/certs/root.pem \
-    STG_KV_SQLITE_PATH=/data/keyvalues.sqlite
+    STG_KV_SQLITE_PATH=/data/keyvalues.sqlite \
+    STG_LOG_DIRECTORY=/data/log
 EXPOSE 8080
+# Reads the same config file and STG_* variables as the service, so it finds the port and
+# speaks HTTPS when tls.enable is true.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.STG_SERVER_PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD ["node", "dist/src/healthcheck/main.js", "--configfile", "/config/butler.yaml"]
 ENTRYPOINT ["node", "dist/src/main.js"]
 CMD ["--configfile", "/config/butler.yaml"]

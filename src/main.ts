@@ -4,6 +4,7 @@ import { parseArgs, usageText } from './cli/index.js';
 import { loadSettings, redactedSettings } from './config/index.js';
 import { ServiceError } from './errors.js';
 import { closeLogger, createLogger } from './logging/index.js';
+import { describeKvStore, describeLogFiles } from './startup-report.js';
 import { startService } from './service.js';
 import { readVersion } from './version.js';
 
@@ -30,9 +31,12 @@ async function main(): Promise<number | undefined> {
   logger.info(`sense-task-gateway ${version} starting with config file ${settings.configFile}`);
   logger.debug('effective configuration (secrets redacted)', { settings: redactedSettings(settings) });
   if (!settings.server.enable) {
-    logger.warn('Butler.restServerConfig.enable is false: there is nothing to serve, exiting');
-    return 0;
+    // Butler's untouched template: exiting 0 would look like a clean stop to a service manager.
+    logger.error('Butler.restServerConfig.enable is false: there is nothing to serve; set it to true to start the REST API');
+    await closeLogger(logger);
+    return 1;
   }
+  logger.info(`start-up: ${describeLogFiles(settings)}; ${describeKvStore(settings)}`);
   logger.info(
     `Butler.restServerConfig.backgroundServerPort (${settings.server.backgroundServerPort}) is accepted for ` +
       'compatibility and unused: method override is handled on the main port',

@@ -11,12 +11,15 @@ import { createServiceMetrics } from './metrics/index.js';
 import type { KvStore } from './kvstore/types.js';
 import { openIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createQrsClient } from './qrs/index.js';
+import { listenFailure, reportQrs } from './startup-checks.js';
 import { createRedisHitCounter, type HitCounter } from './ratelimit/index.js';
 
 export interface RunningService {
   app: FastifyInstance;
   /** Base URL the REST API listens on. */
   url: string;
+  /** Settles once the start-up question to QRS (`/qrs/about`) has been answered and logged. */
+  qrsReport: Promise<void>;
   /** Stops accepting, lets in-flight requests finish, then closes the store and the QRS client. */
   close(): Promise<void>;
 }
@@ -83,7 +86,11 @@ export async function startService(settings: Settings, logger: Logger, version: 
       ...(counter ? { rateLimitCounter: counter } : {}),
       ...(idempotencyStore ? { idempotencyStore } : {}),
     });
-    await app.listen({ host: settings.server.host, port: settings.server.port });
+    await app.listen({ host: settings.server.host, port: settings.server.port }).catch((error: unknown) => {
+      throw listenFailure(error, settings.server);
+    });
+    let stopping = false;
+    const qrsReport = reportQrs(qrs, settings.qrs, logger, () => stopping);
     const { tls, host } = settings.server;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.server.port;
@@ -95,7 +102,9 @@ export async function startService(settings: Settings, logger: Logger, version: 
     return {
       app: server,
       url,
+      qrsReport,
       async close() {
+        stopping = true;
         await server.close();
         await hits?.close();
         await keys?.close();

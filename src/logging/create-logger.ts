@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import winston from 'winston';
 import type { Logger } from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
 import type { LoggingSettings } from '../config/settings.js';
+import { ConfigError } from '../errors.js';
 import { lineFormat } from './formats.js';
 
 export interface LoggerOptions {
@@ -24,6 +26,7 @@ export function createLogger(settings: LoggingSettings, options: LoggerOptions =
       : new winston.transports.Console(),
   ];
   if (settings.fileLogging) {
+    createLogDirectory(settings.directory);
     transports.push(
       new DailyRotateFile({
         dirname: settings.directory,
@@ -42,6 +45,16 @@ export function createLogger(settings: LoggingSettings, options: LoggerOptions =
   });
   skipDisabledLevels(logger);
   return logger;
+}
+
+/** Made here, so a folder that cannot be created is one config error instead of a stack trace. */
+function createLogDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError('Butler.logDirectory', `Butler.logDirectory: cannot create the log folder ${directory} (${code})`, { cause: error });
+  }
 }
 
 /**

@@ -121,7 +121,7 @@ test('a file that sets nothing gets every documented default', (t) => {
   const cwd = process.cwd();
   const expected: Settings = {
     configFile: file,
-    logging: { level: 'info', fileLogging: false, directory: path.join(cwd, 'log'), format: 'text' },
+    logging: { level: 'info', fileLogging: false, directory: path.join(path.dirname(file), 'log'), format: 'text' },
     server: {
       enable: true,
       host: '127.0.0.1',
@@ -157,7 +157,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       maxValueLength: 1048576,
       maxNamespaceLength: 1024,
       sweepIntervalMs: 60000,
-      sqlite: { path: path.join(cwd, 'data/keyvalues.sqlite') },
+      sqlite: { path: path.join(path.dirname(file), 'data/keyvalues.sqlite') },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sense-task-gateway' },
     },
     qrs: {
