@@ -7,19 +7,24 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import winston from 'winston';
 import { createQrsClient } from '../../src/qrs/index.js';
+import { AUTH_ON, KEYS } from '../helpers/api-keys.js';
 import { buildTestApp, listen, testSettings } from '../helpers/app.js';
 import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 
+/** `qrs` (the reason, naming QRS's address) is only for admin callers: these tests ask as admin. */
 interface Readiness {
   ready: boolean;
+  checkedAt: string;
   qrs: { ready: boolean; detail: string; checkedAt: string };
 }
+
+const AS_ADMIN = { 'x-api-key': KEYS.admin };
 
 const LIMIT = 2;
 
 async function serve(t: TestContext, simulator: TestSimulator, readinessCacheMs: number): Promise<string> {
   const settings = testSettings({
-    server: { rateLimit: { maxPerMinute: LIMIT } },
+    server: { rateLimit: { maxPerMinute: LIMIT }, auth: AUTH_ON },
     qrs: { ...qrsSettingsOf(simulator), readinessCacheMs, retries: 0 },
   });
   const qrs = createQrsClient(settings.qrs, { logger: winston.createLogger({ silent: true }) });
@@ -29,8 +34,8 @@ async function serve(t: TestContext, simulator: TestSimulator, readinessCacheMs:
   return listen(app);
 }
 
-async function ready(base: string): Promise<{ status: number; headers: Headers; body: Readiness }> {
-  const response = await fetch(`${base}/ready`);
+async function ready(base: string, headers: Record<string, string> = AS_ADMIN): Promise<{ status: number; headers: Headers; body: Readiness }> {
+  const response = await fetch(`${base}/ready`, { headers });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Readiness };
 }
 
@@ -50,6 +55,7 @@ test('200 while QRS answers, 503 naming the failure while it fails, 200 again on
   assert.equal(up.body.ready, true);
   assert.equal(up.body.qrs.ready, true);
   assert.match(up.body.qrs.detail, /^QRS .+ answered$/);
+  assert.equal(up.body.checkedAt, up.body.qrs.checkedAt);
   assertNoRateLimitHeaders(up.headers);
 
   simulator.sim.hooks.failAllWith = 500;
@@ -88,8 +94,9 @@ test('/ready is never rate-limited, while the limit holds for other routes', asy
   t.after(() => simulator.close());
   const base = await serve(t, simulator, 0);
 
+  // Anonymous, like a load balancer's probe: counted per address, as the pings below.
   for (let i = 0; i < LIMIT * 3; i++) {
-    const answer = await ready(base);
+    const answer = await ready(base, {});
     assert.equal(answer.status, 200, `/ready call ${i + 1}`);
     assertNoRateLimitHeaders(answer.headers);
   }
@@ -101,7 +108,7 @@ test('/ready is never rate-limited, while the limit holds for other routes', asy
     statuses.push(ping.status);
   }
   assert.deepEqual(statuses, [...Array<number>(LIMIT).fill(200), 429]);
-  const afterLimit = await ready(base);
+  const afterLimit = await ready(base, {});
   assert.equal(afterLimit.status, 200, '/ready answers although this address is over its limit');
   assertNoRateLimitHeaders(afterLimit.headers);
 });
