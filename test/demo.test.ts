@@ -12,6 +12,9 @@ test('npm run demo: starts simulator and service, answers a start request, stops
   assert.ok(port > 0, base);
   assert.match(demo.output(), new RegExp(`Swagger UI: http://127\\.0\\.0\\.1:${port}/documentation`));
   assert.match(demo.output(), /curl -X PUT/);
+  const kvExample = demo.output().split('\n').find((line) => line.includes('"type":"keyvaluestore"'));
+  assert.ok(kvExample && !kvExample.includes('ttl'), 'the pair the next command reads has no TTL');
+  assert.match(demo.output(), /"ttl":60000/, 'TTLs are shown separately');
 
   const res = await fetch(`${base}/v4/reloadtask/-/start`, {
     method: 'PUT',
