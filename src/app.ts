@@ -7,7 +7,7 @@ import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
 import { createCallbackSender } from './callbacks/index.js';
-import { createExecutionPoller, readStatesFrom, type FollowDeps } from './waiting/index.js';
+import { createExecutionPoller, readSnapshotsFrom, type FollowDeps } from './waiting/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { auditWrites } from './http/audit.js';
@@ -29,7 +29,7 @@ import { systemRoutes } from './http/routes/system.js';
 import { keyValueRoutes } from './http/routes/keyvalues.js';
 import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
-import { createExecutionReader } from './executions/index.js';
+import { createExecutionReader, type ExecutionReader } from './executions/index.js';
 
 export interface AppDeps {
   settings: Settings;
@@ -56,8 +56,8 @@ export interface AppDeps {
  * the server waits for in-flight requests, so waiting requests answer at once (outcome
  * "stopped") and pending callbacks are dropped, each logged as lost.
  */
-function followDeps(app: FastifyInstance, deps: AppDeps): FollowDeps {
-  const poller = createExecutionPoller({ read: readStatesFrom(deps.qrs), logger: deps.logger });
+function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader): FollowDeps {
+  const poller = createExecutionPoller({ read: readSnapshotsFrom(deps.qrs), logger: deps.logger });
   const callbacks = createCallbackSender({
     settings: deps.settings.startTask.callback,
     logger: deps.logger,
@@ -67,7 +67,7 @@ function followDeps(app: FastifyInstance, deps: AppDeps): FollowDeps {
     callbacks.stop();
     poller.stop();
   });
-  return { poller, callbacks };
+  return { poller, callbacks, scriptLogTail: executions.scriptLogTail };
 }
 
 /**
@@ -128,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windowMs: startTask.idempotencyWindowSeconds * 1000,
       logger: deps.logger,
     });
+    const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
     await app.register(startTaskRoutes, {
       qrs: deps.qrs,
       kv: deps.kv,
@@ -135,9 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       pairLimits: kvSettings,
       idempotency,
       metrics,
-      follow: followDeps(app, deps),
+      follow: followDeps(app, deps, executions),
     });
-    const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
     await app.register(executionRoutes, { executions });
   }
   return app;

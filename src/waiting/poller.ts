@@ -6,17 +6,17 @@
  * every few seconds for all callers together.
  */
 import type { Logger } from 'winston';
-import type { ExecutionState } from './execution-state.js';
+import type { ExecutionSnapshot } from '../executions/index.js';
 
 /** Reads the current state of executions by id; ids it cannot find are absent. Throws when QRS cannot be asked. */
-export type ReadExecutionStates = (executionIds: readonly string[]) => Promise<Map<string, ExecutionState>>;
+export type ReadExecutionStates = (executionIds: readonly string[]) => Promise<Map<string, ExecutionSnapshot>>;
 
 export type WaitOutcome = 'finished' | 'timeout' | 'cancelled' | 'stopped';
 
 export interface WaitResult {
   readonly outcome: WaitOutcome;
   /** By lower-cased execution id; absent for an execution never read successfully. */
-  readonly states: ReadonlyMap<string, ExecutionState>;
+  readonly states: ReadonlyMap<string, ExecutionSnapshot>;
   /** Set while the latest rounds failed: states may be stale. */
   readonly pollError: { readonly since: string; readonly message: string } | undefined;
 }
@@ -46,7 +46,7 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
   const { read, logger } = options;
   const minIntervalMs = options.minIntervalMs ?? 500;
   const maxIntervalMs = options.maxIntervalMs ?? 5000;
-  const states = new Map<string, ExecutionState>();
+  const states = new Map<string, ExecutionSnapshot>();
   const waiters = new Set<Waiter>();
   let intervalMs = minIntervalMs;
   let timer: NodeJS.Timeout | undefined;
@@ -123,7 +123,7 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
             if (!waiters.delete(waiter)) return;
             clearTimeout(deadline);
             signal?.removeEventListener('abort', onAbort);
-            const snapshot = new Map(ids.flatMap((id) => (states.has(id) ? [[id, states.get(id) as ExecutionState]] : [])));
+            const snapshot = new Map(ids.flatMap((id) => (states.has(id) ? [[id, states.get(id) as ExecutionSnapshot]] : [])));
             forgetUnwatched();
             resolve({ outcome, states: snapshot, pollError });
           },

@@ -1,21 +1,23 @@
 /**
- * The start answer with what the wait learnt: each execution gains its state, and the
- * answer a `wait` summary. Pure: the route and the callback both send what this builds.
+ * The start answer with what the wait learnt: each execution gains its state (and, for a
+ * failed reload, its script log tail), and the answer a `wait` summary. Pure: the route and
+ * the callback both send what this builds.
  */
+import type { ExecutionSnapshot, ExecutionStatusAnswer, ScriptLogTailFields } from '../executions/index.js';
 import type { ExecutionEntry, StartTaskResponse } from '../starttask/index.js';
-import type { ExecutionState } from './execution-state.js';
 import type { WaitOutcome, WaitResult } from './poller.js';
 
-export interface WaitedExecutionEntry extends ExecutionEntry {
-  /** QRS's status name; null when QRS has not reported the execution yet. */
-  readonly status: ExecutionState['status'] | null;
-  readonly statusText: string;
-  readonly startTime: string | null;
-  readonly stopTime: string | null;
-  readonly durationMs: number | null;
-  /** Why a status is not final: the wait ended first, or QRS could not be asked. */
-  readonly statusReason?: string;
-}
+export type WaitedExecutionEntry = ExecutionEntry &
+  ScriptLogTailFields & {
+    /** QRS's status name; null when QRS has not reported the execution yet. */
+    readonly status: string | null;
+    readonly statusText: string;
+    readonly startTime: string | null;
+    readonly stopTime: string | null;
+    readonly durationMs: number | null;
+    /** Why a status is not final: the wait ended first, or QRS could not be asked. */
+    readonly statusReason?: string;
+  };
 
 export interface WaitSummary {
   readonly outcome: WaitOutcome;
@@ -30,10 +32,10 @@ export type WaitedStartTaskResponse = Omit<StartTaskResponse, 'executions'> & {
   readonly wait: WaitSummary;
 };
 
-function reasonFor(outcome: WaitOutcome, result: WaitResult, seen: ExecutionState | undefined, timeoutSeconds: number): string {
+function reasonFor(result: WaitResult, seen: ExecutionSnapshot | undefined, timeoutSeconds: number): string {
   if (result.pollError) return `QRS could not be asked since ${result.pollError.since}: ${result.pollError.message}`;
-  const last = seen ? `last seen: ${seen.status}` : 'QRS has not reported this execution yet';
-  switch (outcome) {
+  const last = seen ? `last seen: ${seen.answer.status}` : 'QRS has not reported this execution yet';
+  switch (result.outcome) {
     case 'timeout':
       return `not finished when the wait ended after ${timeoutSeconds} s (${last})`;
     case 'cancelled':
@@ -45,17 +47,27 @@ function reasonFor(outcome: WaitOutcome, result: WaitResult, seen: ExecutionStat
   }
 }
 
-export function withExecutionStates(answer: StartTaskResponse, result: WaitResult, timeoutSeconds: number): WaitedStartTaskResponse {
+type StateFields = Pick<ExecutionStatusAnswer, 'statusText' | 'startTime' | 'stopTime' | 'durationMs'> & { status: string | null };
+
+/** `tails` by lower-cased execution id: the script log fields of failed reloads. */
+export function withExecutionStates(
+  answer: StartTaskResponse,
+  result: WaitResult,
+  timeoutSeconds: number,
+  tails: ReadonlyMap<string, ScriptLogTailFields> = new Map(),
+): WaitedStartTaskResponse {
   const executions = answer.executions.map((entry): WaitedExecutionEntry => {
-    const seen = result.states.get(entry.executionSessionId.toLowerCase());
-    const state = {
-      status: seen?.status ?? null,
-      statusText: seen?.statusText ?? 'Not reported by QRS yet',
-      startTime: seen?.startTime ?? null,
-      stopTime: seen?.stopTime ?? null,
-      durationMs: seen?.durationMs ?? null,
+    const id = entry.executionSessionId.toLowerCase();
+    const seen = result.states.get(id);
+    const state: StateFields = {
+      status: seen?.answer.status ?? null,
+      statusText: seen?.answer.statusText ?? 'Not reported by QRS yet',
+      startTime: seen?.answer.startTime ?? null,
+      stopTime: seen?.answer.stopTime ?? null,
+      durationMs: seen?.answer.durationMs ?? null,
     };
-    return seen?.final ? { ...entry, ...state } : { ...entry, ...state, statusReason: reasonFor(result.outcome, result, seen, timeoutSeconds) };
+    if (!seen?.final) return { ...entry, ...state, statusReason: reasonFor(result, seen, timeoutSeconds) };
+    return { ...entry, ...state, ...tails.get(id) };
   });
   return {
     ...answer,

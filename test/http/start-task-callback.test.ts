@@ -72,6 +72,7 @@ test('a callback receives the answer with final execution states once every relo
     body.executions.map((e) => [e.taskId, e.executionSessionId, e.status]),
     started.executions.map((e) => [e.taskId, e.executionSessionId, e.taskId === app2.taskId ? 'FinishedFail' : 'FinishedSuccess']),
   );
+  assert.match(body.executions.find((e) => e.taskId === app2.taskId)?.scriptLogTail ?? '', /fail/i);
   const deliveredLog = h.logLines().find((line) => line.includes('delivered'));
   assert.ok(deliveredLog, 'the delivery was logged');
   assert.ok(!h.logLines().some((line) => line.includes('s3cret')), "the callback URL's query (a token) is never logged");

@@ -62,6 +62,11 @@ test('wait=true with a failing reload reports FinishedFail for it and success fo
   assert.equal(byTask(body, app1.taskId).status, 'FinishedSuccess');
   assert.equal(byTask(body, app2.taskId).status, 'FinishedFail');
   assert.equal(byTask(body, app2.taskId).statusText, 'Failed');
+  // Why it failed: the tail of its script log (the simulator's log ends with the failure).
+  const tail = byTask(body, app2.taskId).scriptLogTail ?? '';
+  assert.equal(tail.split('\n').length, 25, tail);
+  assert.match(tail, /fail/i);
+  assert.equal(byTask(body, app1.taskId).scriptLogTail, undefined, 'a successful reload carries no log');
   assert.equal(body.wait.outcome, 'finished');
   assert.equal(body.wait.timeoutSeconds, 3600, 'the default timeout is Butler.startTask.maxWaitSeconds');
 });

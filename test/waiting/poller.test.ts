@@ -6,26 +6,35 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import winston from 'winston';
-import type { ExecutionState } from '../../src/waiting/execution-state.js';
+import type { ExecutionSnapshot } from '../../src/executions/index.js';
 import { createExecutionPoller, type ReadExecutionStates } from '../../src/waiting/poller.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 
 const silent = winston.createLogger({ silent: true });
 const LONG = 30_000;
 
-const running: ExecutionState = { status: 'Started', statusText: 'Running', startTime: '2026-12-01T06:00:00.000Z', stopTime: null, durationMs: null, final: false };
-const done = (status: 'FinishedSuccess' | 'FinishedFail'): ExecutionState => ({
-  ...running,
-  status,
-  statusText: status,
-  stopTime: '2026-12-01T06:00:05.000Z',
-  durationMs: 5000,
-  final: true,
-});
+function snapshot(status: string, final: boolean): ExecutionSnapshot {
+  return {
+    answer: {
+      executionId: 'x',
+      taskId: 't',
+      taskName: null,
+      status,
+      statusText: status,
+      startTime: '2026-12-01T06:00:00.000Z',
+      stopTime: final ? '2026-12-01T06:00:05.000Z' : null,
+      durationMs: final ? 5000 : null,
+    },
+    final,
+    result: { id: 'r', fileReferenceId: null },
+  };
+}
+const running = snapshot('Started', false);
+const done = (status: 'FinishedSuccess' | 'FinishedFail') => snapshot(status, true);
 
 /** A QRS stand-in: states set by the test, every read recorded. */
 function fakeQrs() {
-  const current = new Map<string, ExecutionState>();
+  const current = new Map<string, ExecutionSnapshot>();
   const calls: string[][] = [];
   let failWith: Error | undefined;
   let onRead: (() => void) | undefined;
@@ -33,7 +42,7 @@ function fakeQrs() {
     calls.push([...ids].sort());
     onRead?.();
     if (failWith) throw failWith;
-    return new Map(ids.flatMap((id) => (current.has(id) ? [[id, current.get(id) as ExecutionState]] : [])));
+    return new Map(ids.flatMap((id) => (current.has(id) ? [[id, current.get(id) as ExecutionSnapshot]] : [])));
   };
   /** Resolves at the next read (after it was recorded). */
   const nextRead = () => new Promise<void>((resolve) => (onRead = () => { onRead = undefined; resolve(); }));
@@ -54,7 +63,7 @@ test('waits share rounds: each read asks for every execution anyone waits on, on
   const one = await first;
   assert.equal(one.outcome, 'finished');
   assert.deepEqual([...one.states.keys()].sort(), ['a', 'b']);
-  assert.equal(one.states.get('b')?.status, 'FinishedFail');
+  assert.equal(one.states.get('b')?.answer.status, 'FinishedFail');
 
   // Finished executions are asked for no more; the other wait goes on.
   const callsSoFar = qrs.calls.length;
@@ -63,7 +72,7 @@ test('waits share rounds: each read asks for every execution anyone waits on, on
   qrs.current.set('c', done('FinishedSuccess'));
   const two = await second;
   assert.equal(two.outcome, 'finished');
-  assert.equal(two.states.get('b')?.status, 'FinishedFail');
+  assert.equal(two.states.get('b')?.answer.status, 'FinishedFail');
   poller.stop();
 });
 
@@ -74,7 +83,7 @@ test('a timeout is not an error: the wait answers with the last seen state', asy
   const waiting = poller.wait(['a', 'never-seen'], { timeoutMs: 200 });
   const result = await waiting;
   assert.equal(result.outcome, 'timeout');
-  assert.equal(result.states.get('a')?.status, 'Started');
+  assert.equal(result.states.get('a')?.answer.status, 'Started');
   assert.equal(result.states.has('never-seen'), false);
   assert.equal(result.pollError, undefined);
   poller.stop();
@@ -111,7 +120,7 @@ test('QRS failing while polling: waits report the last seen state and why, and r
   caller.abort();
   const result = await short;
   assert.equal(result.outcome, 'cancelled');
-  assert.equal(result.states.get('a')?.status, 'Started');
+  assert.equal(result.states.get('a')?.answer.status, 'Started');
   assert.match(result.pollError?.message ?? '', /status 503/);
   assert.ok(result.pollError?.since);
   const warnings = lines().filter((line) => line.includes('polling failed'));

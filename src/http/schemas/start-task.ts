@@ -138,6 +138,13 @@ const WaitedExecutionFields = {
   statusReason: Type.Optional(
     Type.String({ description: 'Present when the status is not final: why (the wait ended first, or QRS could not be asked).' }),
   ),
+  scriptLogTail: Type.Optional(
+    Type.String({
+      description:
+        'For FinishedFail, Error and Aborted: the last Butler.startTask.scriptLogTailLines lines of the script log, joined by \\n.',
+    }),
+  ),
+  scriptLogTailUnavailable: Type.Optional(Type.String({ description: 'Why scriptLogTail is missing for a failed reload.' })),
 };
 
 export const StartTaskResponse = Type.Object(
