@@ -10,12 +10,32 @@ const API_KEY_SCHEMES = {
   bearer: { type: 'http', scheme: 'bearer' },
 } as const;
 
+type OpenApiDocument = { paths?: Record<string, Record<string, { requestBody?: { required?: boolean } }>> };
+
+/** Routes whose body may be left out (the start body: "no items" is fine). */
+const OPTIONAL_BODIES = ['/v4/reloadtask/{taskId}/start'];
+
+/**
+ * @fastify/swagger marks every request body with a schema as required; the start body is
+ * optional (an empty body, [], {} and null all mean "no items"), so the document says so.
+ */
+function bodiesOptional(document: OpenApiDocument): OpenApiDocument {
+  for (const path of OPTIONAL_BODIES) {
+    for (const operation of Object.values(document.paths?.[path] ?? {})) {
+      if (operation.requestBody) operation.requestBody.required = false;
+    }
+  }
+  return document;
+}
+
 /**
  * OpenAPI document built from the routes' own schemas; UI at /documentation, JSON and YAML
  * beside it. With `auth` the document declares the API key schemes.
  */
 export async function registerOpenApi(app: FastifyInstance, version: string, opts: { auth: boolean }): Promise<void> {
   await app.register(swagger, {
+    transformObject: (documentObject) =>
+      bodiesOptional((documentObject as unknown as { openapiObject: OpenApiDocument }).openapiObject) as never,
     openapi: {
       openapi: '3.0.3',
       info: {

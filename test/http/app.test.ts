@@ -141,3 +141,15 @@ test('OpenAPI document is served as JSON and YAML, with Swagger UI', async (t) =
   assert.equal(ui.statusCode, 200);
   assert.match(ui.headers['content-type'] as string, /text\/html/);
 });
+
+test('OpenAPI: the optional start body is not marked required (PUT and POST)', async (t) => {
+  const app = await buildTestApp();
+  t.after(() => app.close());
+  const doc = (await app.inject({ method: 'GET', url: '/documentation/json' })).json();
+  const start = doc.paths['/v4/reloadtask/{taskId}/start'];
+  for (const method of ['put', 'post']) {
+    assert.ok(start[method].requestBody, `${method} documents its body`);
+    assert.equal(start[method].requestBody.required, false, method);
+  }
+  assert.equal(doc.paths['/v4/keyvalues/{namespace}'].post.requestBody.required, true, 'other bodies stay required');
+});
