@@ -174,7 +174,8 @@ test('shutting down answers waiting requests at once with their last seen state 
   const h = await startHarness(t);
   h.sim.hooks.executionMs = 120_000;
   const waiting = call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=600`);
-  await polled(h.sim, 1);
+  // A second round is only sent once the first answer was taken in: a state has been seen.
+  await polled(h.sim, 2);
   await h.app.close();
   const answer = await waiting;
   assert.equal(answer.status, 200);
