@@ -101,6 +101,10 @@ for (const { file, env, services, volumes } of files) {
     assert.match(rendered, /^\s*listen 8080 default_server;/m);
     assert.ok(nginx.ports.every((port: string) => port.endsWith(':8080')), 'published ports reach the listen port');
     assert.match(rendered, /proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    const readTimeout = Number(/proxy_read_timeout (\d+)s;/.exec(rendered)?.[1]);
+    const gatewayConfig = mounts(compose.services['gateway-1']).find((mount) => mount.target === '/config/butler.yaml')!;
+    const { maxWaitSeconds } = loadSettings(join(PROJECT_ROOT, gatewayConfig.source), { env: compose.services['gateway-1'].environment ?? {} }).startTask;
+    assert.ok(readTimeout > maxWaitSeconds, `nginx's proxy_read_timeout (${readTimeout} s) must outlast a wait=true of ${maxWaitSeconds} s`);
     for (const name of ['gateway-1', 'gateway-2']) assert.ok(Object.keys(nginx.depends_on).includes(name));
   });
 
