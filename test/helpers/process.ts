@@ -71,9 +71,10 @@ export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv = 
 
 /**
  * The base URL main.ts reports once listening (`REST API listening on <url>,`): start it with
- * serverPort 0 and read the port the system picked, instead of guessing a free one.
+ * serverPort 0 and read the port the system picked, instead of guessing a free one. Starting
+ * tsx and the service took over 20 s on a loaded 2-core machine, hence the longer wait.
  */
-export async function listeningUrl(spawned: Spawned, timeoutMs?: number): Promise<string> {
+export async function listeningUrl(spawned: Spawned, timeoutMs = 45_000): Promise<string> {
   const [, url] = await spawned.waitFor(/REST API listening on (https?:\/\/[^\s,]+),/, timeoutMs);
   return url!;
 }
