@@ -61,8 +61,16 @@ function createLogDirectory(directory: string): void {
  * Winston runs the whole format pipeline (redaction, timestamp, printf) on every entry and
  * only then lets each transport drop it for its level; an entry no transport wants is
  * dropped here instead, before that work. Every logging method ends in `write`.
+ * A line written after shutdown ended the logger (a QRS call failing as its connections
+ * close) is dropped too: winston would throw "write after end" and crash the exit.
  */
 function skipDisabledLevels(logger: Logger): void {
   const write = logger.write.bind(logger) as (entry: winston.LogEntry) => boolean;
-  logger.write = ((entry: winston.LogEntry) => (logger.isLevelEnabled(entry.level) ? write(entry) : true)) as typeof logger.write;
+  const end = logger.end.bind(logger) as (...args: unknown[]) => Logger;
+  let ended = false;
+  logger.end = ((...args: unknown[]) => {
+    ended = true;
+    return end(...args);
+  }) as typeof logger.end;
+  logger.write = ((entry: winston.LogEntry) => (!ended && logger.isLevelEnabled(entry.level) ? write(entry) : true)) as typeof logger.write;
 }

@@ -161,3 +161,15 @@ test('an entry below the level is dropped before any format reads it; a later le
     ['debug: now wanted {"nested":{"detail":"x"}}'],
   );
 });
+
+test('a line logged after the logger was closed is dropped instead of crashing the shutdown', async () => {
+  const capture = consoleCapture();
+  const logger = createLogger(settings(), { consoleStream: capture.stream });
+  logger.info('before close');
+  await closeLogger(logger);
+  assert.doesNotThrow(() => logger.error('QRS GET /qrs/about failed after shutdown'));
+  assert.deepEqual(
+    capture.lines().map((line) => line.replace(new RegExp(`^${ISO_TIME} `), '')),
+    ['info: before close'],
+  );
+});
