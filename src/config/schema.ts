@@ -151,8 +151,8 @@ export const ButlerFileSchema = mapping({
         }),
       ),
       maxAttempts: integer(1, 20),
-      retryDelayMs: integer(1),
-      timeoutMs: integer(1),
+      retryDelayMs: milliseconds(1),
+      timeoutMs: milliseconds(1),
     }),
     keyValueStore: mapping({
       enable: bool(),

@@ -617,6 +617,9 @@ test('time settings above 2147483647 ms are config errors naming every key (Node
       '  configQRS:',
       '    timeoutMs: 2147483648',
       '    readinessCacheMs: 2147483648',
+      '  startTaskCallback:',
+      '    retryDelayMs: 2147483648',
+      '    timeoutMs: 2147483648',
     ].join('\n'),
   );
   let caught: unknown;
@@ -634,6 +637,8 @@ test('time settings above 2147483647 ms are config errors naming every key (Node
       'Butler.keyValueStore.sweepIntervalMs',
       'Butler.restServerConfig.requestTimeoutMs',
       'Butler.restServerConfig.shutdownTimeoutMs',
+      'Butler.startTaskCallback.retryDelayMs',
+      'Butler.startTaskCallback.timeoutMs',
     ]);
     assert.match(caught.message, /requestTimeoutMs must be a number of milliseconds 1-2147483647/);
   }
