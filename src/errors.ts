@@ -41,3 +41,13 @@ export class ConfigError extends ServiceError {
     this.keyPath = keyPath;
   }
 }
+
+/**
+ * What a caller sent, for the "(got ...)" of a validation message: its kind ("a number",
+ * "an array", null), never its content, which may be long or secret.
+ */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

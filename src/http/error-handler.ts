@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
+import { validationMessage } from './validation-message.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -20,14 +21,14 @@ function body(statusCode: number, message: string, code?: string): ErrorBody {
 const CLOSING_STATUSES = new Set([401, 403, 408, 413, 415]);
 
 /** Fastify's own refusals whose message should name what to change. */
-function messageFor(error: FastifyError, limits: ErrorLimits): string {
+function messageFor(error: FastifyError, request: FastifyRequest, limits: ErrorLimits): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return `the request body is larger than ${limits.bodyLimitBytes} bytes (Butler.restServerConfig.bodyLimit)`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'the Content-Type header is not valid: send Content-Type: application/json';
     default:
-      return error.validation ? `Invalid request: ${error.message}` : error.message;
+      return error.validation ? validationMessage(error, request) : error.message;
   }
 }
 
@@ -59,7 +60,7 @@ export function installErrorHandlers(app: FastifyInstance, limits: ErrorLimits):
     }
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       const fastifyError = error as FastifyError;
-      return reply.code(statusCode).send(body(statusCode, messageFor(fastifyError, limits), fastifyError.code));
+      return reply.code(statusCode).send(body(statusCode, messageFor(fastifyError, request, limits), fastifyError.code));
     }
     request.log.error({ err: error }, `${request.method} ${shortPath(request.url)}: unexpected error`);
     return reply.code(500).send(body(500, 'Internal server error; the service log has the details'));

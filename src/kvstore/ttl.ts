@@ -1,6 +1,7 @@
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, kindOf } from '../errors.js';
 
 const DIGITS = /^\d+$/;
+const NEGATIVE = /^-\d+(\.\d+)?$/;
 
 function shown(input: unknown): string {
   return typeof input === 'string' ? JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input) : String(input);
@@ -9,25 +10,25 @@ function shown(input: unknown): string {
 /**
  * A TTL in milliseconds as callers send it. Load scripts build JSON by concatenation, so
  * the TTL may arrive as a numeric string, and an unset TTL as `""`. Absent, null, `""`
- * and 0 mean "no expiry" (0). Throws a BadRequestError whose message is only the reason
- * (callers prefix the field's name).
+ * and 0 mean "no expiry" (0). Refusals read `<where> must <rule> (got <input>)`.
  */
-export function parseTtl(input: unknown): number {
+export function parseTtl(input: unknown, where = 'ttl'): number {
+  const refuse = (rule: string, got = shown(input)) => new BadRequestError(`${where} must ${rule} (got ${got})`);
   if (input === undefined || input === null) return 0;
   if (typeof input === 'string') {
     const text = input.trim();
     if (text === '') return 0;
-    if (!DIGITS.test(text)) throw new BadRequestError(`${shown(input)} is not a whole number of milliseconds`);
-    return checked(Number(text), input);
+    if (NEGATIVE.test(text)) throw refuse('be 0 or more');
+    if (!DIGITS.test(text)) throw refuse('be a whole number of milliseconds');
+    return checked(Number(text), refuse);
   }
-  if (typeof input === 'number') return checked(input, input);
-  throw new BadRequestError(`expected a number of milliseconds or a numeric string, got a ${typeof input}`);
+  if (typeof input === 'number') return checked(input, refuse);
+  throw refuse('be a number of milliseconds or a numeric string', kindOf(input));
 }
 
-function checked(ttl: number, input: unknown): number {
-  if (!Number.isInteger(ttl) || ttl < 0) {
-    throw new BadRequestError(`${shown(input)} is not a whole number of milliseconds ≥ 0`);
-  }
-  if (!Number.isSafeInteger(ttl)) throw new BadRequestError(`${shown(input)} is too large`);
+function checked(ttl: number, refuse: (rule: string) => BadRequestError): number {
+  if (ttl < 0) throw refuse('be 0 or more');
+  if (!Number.isInteger(ttl)) throw refuse('be a whole number of milliseconds');
+  if (!Number.isSafeInteger(ttl)) throw refuse(`be at most ${Number.MAX_SAFE_INTEGER}`);
   return ttl;
 }

@@ -3,7 +3,7 @@
  * names the offending item and field (`body[2].payload.taskId must be a string`), before
  * anything is looked up, written or started.
  */
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, kindOf } from '../errors.js';
 import { KvLimitError, type KvLimitName } from '../kvstore/errors.js';
 import type { KvPair } from '../kvstore/types.js';
 import { parseTtl } from '../kvstore/ttl.js';
@@ -37,21 +37,14 @@ function isPlainObject(value: unknown): value is Payload {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** What a caller sent instead, for messages ("got a number"); never the value itself. */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 /** Reads one string field of a payload; `allowEmpty` is for values that may be "" (a task id is reported, not refused). */
 function stringField(payload: Payload, field: string, where: string, allowEmpty: boolean): string {
   const value = payload[field];
   if (typeof value !== 'string') {
-    throw new BadRequestError(`${where}.${field} must be a string (got ${describe(value)})`);
+    throw new BadRequestError(`${where}.${field} must be a string (got ${kindOf(value)})`);
   }
   if (!allowEmpty && value === '') {
-    throw new BadRequestError(`${where}.${field} must not be empty`);
+    throw new BadRequestError(`${where}.${field} must not be empty (got "")`);
   }
   return value;
 }
@@ -83,26 +76,21 @@ function pairField(payload: Payload, field: 'namespace' | 'key' | 'value', where
 }
 
 function ttlField(payload: Payload, where: string): number {
-  try {
-    return parseTtl(payload.ttl);
-  } catch (error) {
-    if (!(error instanceof BadRequestError)) throw error;
-    throw new BadRequestError(`${where}.ttl is not a valid TTL: ${error.message}`);
-  }
+  return parseTtl(payload.ttl, `${where}.ttl`);
 }
 
 function parseItem(raw: unknown, index: number, limits: StartItemLimits): StartItem {
   const where = `body[${index}]`;
   if (!isPlainObject(raw)) {
-    throw new BadRequestError(`${where} must be an object with "type" and "payload" (got ${describe(raw)})`);
+    throw new BadRequestError(`${where} must be an object with "type" and "payload" (got ${kindOf(raw)})`);
   }
   const { type, payload } = raw;
   if (!isStartItemType(type)) {
-    const got = typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : describe(type);
+    const got = typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : kindOf(type);
     throw new BadRequestError(`${where}.type must be one of ${START_ITEM_TYPES.join(', ')} (got ${got})`);
   }
   if (!isPlainObject(payload)) {
-    throw new BadRequestError(`${where}.payload must be an object (got ${describe(payload)})`);
+    throw new BadRequestError(`${where}.payload must be an object (got ${kindOf(payload)})`);
   }
   const at = `${where}.payload`;
   const field = (name: string, allowEmpty: boolean) =>
@@ -142,7 +130,7 @@ export function parseStartItems(body: unknown, limits: StartItemLimits): StartIt
   if (body === undefined || body === null) return [];
   if (isPlainObject(body) && Object.keys(body).length === 0) return [];
   if (!Array.isArray(body)) {
-    throw new BadRequestError(`body must be an array of {type, payload} items (got ${describe(body)})`);
+    throw new BadRequestError(`body must be an array of {type, payload} items (got ${kindOf(body)})`);
   }
   if (body.length > maxItems) {
     throw new BadRequestError(`body must hold at most ${maxItems} items (got ${body.length})`);

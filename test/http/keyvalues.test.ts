@@ -176,8 +176,28 @@ for (const backend of BACKENDS) describe(`key-value endpoints (${backend.name} b
     assertError(await call('POST', '/v4/keyvalues/ns', { value: 'v' }), 400, 'FST_ERR_VALIDATION', /key/);
     assertError(await call('POST', '/v4/keyvalues/ns', ''), 400, 'FST_ERR_VALIDATION');
     for (const ttl of ['soon', '1.5', -1, '0x10', '1e3', 2.5]) {
-      assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl }), 400, 'ERR_BAD_REQUEST', /body\.ttl is not a valid TTL/);
+      assertError(await call('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl }), 400, 'ERR_BAD_REQUEST', /^body\.ttl must .+ \(got .+\)$/);
     }
+    assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, []);
+  });
+
+  it('says what was wrong in one shape: <location> must <rule> (got <what was sent>)', async (t) => {
+    const { call } = await serve(t, { backend });
+    const refused = async (method: string, path: string, body: unknown, code: string, message: string) => {
+      const answer = await call(method, path, body);
+      assertError(answer, 400, code);
+      assert.equal((answer.body as { message: string }).message, message);
+    };
+    await refused('POST', '/v4/keyvalues/ns', { key: 'k', value: null }, 'ERR_BAD_REQUEST', 'body.value must be a string (got null)');
+    await refused('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl: -1 }, 'ERR_BAD_REQUEST', 'body.ttl must be 0 or more (got -1)');
+    await refused('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl: '-60000' }, 'ERR_BAD_REQUEST', 'body.ttl must be 0 or more (got "-60000")');
+    await refused('POST', '/v4/keyvalues/ns', { key: 'k', value: 'v', ttl: 'soon' }, 'ERR_BAD_REQUEST', 'body.ttl must be a whole number of milliseconds (got "soon")');
+    await refused('POST', '/v4/keyvalues/ns', { key: 'k', value: {} }, 'FST_ERR_VALIDATION', 'body.value must be a string (got an object)');
+    await refused('POST', '/v4/keyvalues/ns', { key: '', value: 'v' }, 'FST_ERR_VALIDATION', 'body.key must not be empty (got "")');
+    await refused('POST', '/v4/keyvalues/ns', { value: 'v' }, 'FST_ERR_VALIDATION', 'body.key must be present (got undefined)');
+    await refused('POST', '/v4/keyvalues/ns', [1], 'FST_ERR_VALIDATION', 'body must be an object (got an array)');
+    await refused('GET', '/v4/keyvalues/ns', undefined, 'FST_ERR_VALIDATION', 'query.key must be present (got undefined)');
+    await refused('GET', '/v4/keyvalues/ns?key=', undefined, 'FST_ERR_VALIDATION', 'query.key must not be empty (got "")');
     assert.deepEqual((await call('GET', '/v4/keyvaluesnamespaces')).body, []);
   });
 

@@ -37,7 +37,19 @@ const BAD_REQUESTS: { name: string; body?: unknown; query?: string; status: numb
     name: 'a TTL that is not a number',
     body: [{ type: 'keyvaluestore', payload: { namespace: 'ns', key: 'k', value: 'v', ttl: 'ten' } }],
     status: 400,
-    message: /^body\[0\]\.payload\.ttl is not a valid TTL/,
+    message: /^body\[0\]\.payload\.ttl must be a whole number of milliseconds \(got "ten"\)$/,
+  },
+  {
+    name: 'a negative TTL',
+    body: [goodPair, { type: 'keyvaluestore', payload: { namespace: 'ns', key: 'k', value: 'v', ttl: -60000 } }],
+    status: 400,
+    message: /^body\[1\]\.payload\.ttl must be 0 or more \(got -60000\)$/,
+  },
+  {
+    name: 'a null value',
+    body: [{ type: 'keyvaluestore', payload: { namespace: 'ns', key: 'k', value: null } }],
+    status: 400,
+    message: /^body\[0\]\.payload\.value must be a string \(got null\)$/,
   },
   {
     name: 'more items than startTask.maxItems',

@@ -25,7 +25,24 @@ describe('parseTtl', () => {
     it(`refuses ${typeof input === 'string' ? JSON.stringify(input) : String(input)}`, () =>
       assert.throws(
         () => parseTtl(input),
-        (error: unknown) => error instanceof BadRequestError && error.statusCode === 400 && !/^ttl/.test(error.message),
+        (error: unknown) =>
+          error instanceof BadRequestError && error.statusCode === 400 && /^ttl must .+ \(got .+\)$/.test(error.message),
       ));
   }
+
+  const messages: Array<[unknown, string]> = [
+    [-1, 'ttl must be 0 or more (got -1)'],
+    ['-1', 'ttl must be 0 or more (got "-1")'],
+    [1.5, 'ttl must be a whole number of milliseconds (got 1.5)'],
+    ['abc', 'ttl must be a whole number of milliseconds (got "abc")'],
+    ['9007199254740992', 'ttl must be at most 9007199254740991 (got "9007199254740992")'],
+    [true, 'ttl must be a number of milliseconds or a numeric string (got a boolean)'],
+    [{}, 'ttl must be a number of milliseconds or a numeric string (got an object)'],
+  ];
+  for (const [input, message] of messages) {
+    it(`says ${message}`, () => assert.throws(() => parseTtl(input), { message }));
+  }
+
+  it('names the field it was given', () =>
+    assert.throws(() => parseTtl(-5, 'body[0].payload.ttl'), { message: 'body[0].payload.ttl must be 0 or more (got -5)' }));
 });

@@ -82,9 +82,9 @@ const BAD: [string, unknown, RegExp][] = [
   ['a pair with an empty key', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: '', value: 'v' } }], /^body\[0\]\.payload\.key must not be empty/],
   ['a pair without value', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k' } }], /^body\[0\]\.payload\.value must be a string/],
   ['a pair with a numeric value', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 5 } }], /^body\[0\]\.payload\.value must be a string \(got a number\)/],
-  ['a ttl that is not a number', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: 'soon' } }], /^body\[0\]\.payload\.ttl is not a valid TTL/],
-  ['a negative ttl', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: -5 } }], /^body\[0\]\.payload\.ttl is not a valid TTL/],
-  ['a ttl of the wrong type', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: true } }], /^body\[0\]\.payload\.ttl is not a valid TTL/],
+  ['a ttl that is not a number', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: 'soon' } }], /^body\[0\]\.payload\.ttl must be a whole number of milliseconds \(got "soon"\)$/],
+  ['a negative ttl', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: -5 } }], /^body\[0\]\.payload\.ttl must be 0 or more \(got -5\)$/],
+  ['a ttl of the wrong type', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: true } }], /^body\[0\]\.payload\.ttl must be a number of milliseconds or a numeric string \(got a boolean\)$/],
 ];
 
 for (const [name, body, message] of BAD) {

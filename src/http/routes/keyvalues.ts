@@ -26,23 +26,16 @@ export interface KeyValueRoutesOptions {
 
 const TAGS = ['Key-value store'];
 
-function ttlOf(input: unknown): number {
-  try {
-    return parseTtl(input);
-  } catch (error) {
-    throw new BadRequestError(`body.ttl is not a valid TTL: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 /**
- * Fastify's validator coerces `"value": null` to "" before the handler sees it; a null
- * value is as absent as a missing one (Butler stored nothing for it), so it is refused.
+ * Reads what the caller sent before Fastify's validator coerces it: `"value": null` would
+ * become "" (a null value is as absent as a missing one; Butler stored nothing for it),
+ * and a TTL of -1 would become "-1", which the refusal would then quote as a string.
  */
-async function refuseNullValue(request: { body: unknown }): Promise<void> {
-  const body = request.body as { value?: unknown } | undefined;
-  if (typeof body === 'object' && body !== null && body.value === null) {
-    throw new BadRequestError('body.value must be a string (got null); send "" for an empty value');
-  }
+async function refuseRawBody(request: { body: unknown }): Promise<void> {
+  const body = request.body as { value?: unknown; ttl?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null) return;
+  if (body.value === null) throw new BadRequestError('body.value must be a string (got null)');
+  parseTtl(body.ttl, 'body.ttl');
 }
 
 /** The 404 for a missing pair says whether the namespace or only the key is missing. */
@@ -134,12 +127,12 @@ export const keyValueRoutes: FastifyPluginAsync<KeyValueRoutesOptions> = async (
           503: KeyValueErrorResponse,
         },
       },
-      preValidation: refuseNullValue,
+      preValidation: refuseRawBody,
     },
     async (request, reply) => {
       const store = storeOrRefuse();
       const { key, value, ttl } = request.body;
-      const pair = await store.set(request.params.namespace, key, value, ttlOf(ttl));
+      const pair = await store.set(request.params.namespace, key, value, parseTtl(ttl, 'body.ttl'));
       return reply.code(201).send(pair);
     },
   );
