@@ -7,19 +7,24 @@ import { BadRequestError } from '../errors.js';
  */
 export function allowedCallbackUrl(raw: string, allowedPrefixes: readonly string[]): string {
   if (allowedPrefixes.length === 0) {
-    throw new BadRequestError('callbackUrl is not accepted: callbacks are off (Butler.startTaskCallback.allowedUrlPrefixes is empty)');
+    throw new BadRequestError(
+      'query.callbackUrl must be left out: callbacks are off (Butler.startTaskCallback.allowedUrlPrefixes is empty)',
+    );
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BadRequestError('callbackUrl must be an absolute http:// or https:// URL');
+    throw new BadRequestError('query.callbackUrl must be an absolute http:// or https:// URL (got text that is not a URL)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new BadRequestError('callbackUrl must be an absolute http:// or https:// URL');
+    throw new BadRequestError(`query.callbackUrl must be an absolute http:// or https:// URL (got a ${url.protocol} URL)`);
   }
   if (!allowedPrefixes.some((prefix) => url.href.startsWith(prefix))) {
-    throw new BadRequestError('callbackUrl does not start with any of Butler.startTaskCallback.allowedUrlPrefixes');
+    // Only scheme, host and path are repeated: the query may carry a token.
+    throw new BadRequestError(
+      `query.callbackUrl must start with one of Butler.startTaskCallback.allowedUrlPrefixes (got ${loggableUrl(url.href)})`,
+    );
   }
   return url.href;
 }

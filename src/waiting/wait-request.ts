@@ -30,7 +30,7 @@ export function parseWaitRequest(
   const callbackUrl =
     query.callbackUrl === undefined ? null : allowedCallbackUrl(query.callbackUrl, settings.callback.allowedUrlPrefixes);
   if (!wait && callbackUrl === null) {
-    if (query.timeoutSeconds !== undefined) throw new BadRequestError('timeoutSeconds needs wait=true or a callbackUrl');
+    if (query.timeoutSeconds !== undefined) throw new BadRequestError('query.timeoutSeconds must come with wait=true or a callbackUrl (got neither)');
     return null;
   }
   const timeoutSeconds = Math.min(query.timeoutSeconds ?? settings.maxWaitSeconds, settings.maxWaitSeconds);

@@ -30,6 +30,18 @@ test('anything else is a 400, whatever trick it uses', () => {
   for (const url of refused) assert.throws(() => allowedCallbackUrl(url, PREFIXES), BadRequestError, url);
 });
 
+test('refusals say what was sent without repeating credentials or the query', () => {
+  const messages: Array<[string, string]> = [
+    ['not a url', 'query.callbackUrl must be an absolute http:// or https:// URL (got text that is not a URL)'],
+    ['ftp://hooks.example.com/qlik/', 'query.callbackUrl must be an absolute http:// or https:// URL (got a ftp: URL)'],
+    [
+      'https://user:pw@hooks.example.com/other?token=s3cret',
+      'query.callbackUrl must start with one of Butler.startTaskCallback.allowedUrlPrefixes (got https://hooks.example.com/other)',
+    ],
+  ];
+  for (const [url, message] of messages) assert.throws(() => allowedCallbackUrl(url, PREFIXES), { message });
+});
+
 test('with no prefixes configured, callbacks are off', () => {
   assert.throws(() => allowedCallbackUrl('https://hooks.example.com/qlik/', []), /callbacks are off/);
 });
