@@ -84,11 +84,13 @@ export interface ExecutionLog {
 }
 
 export function createExecutionLog(): ExecutionLog {
+  // Indexed, not scanned: a benchmark starts tens of thousands of reloads, and QRS answers
+  // a task lookup (which embeds each task's last result) without slowing down as they pile up.
   const executions: Execution[] = [];
-  const find = (pick: (e: Execution) => string, id: string): Execution | undefined => {
-    const lower = id.toLowerCase();
-    return executions.find((e) => pick(e) === lower);
-  };
+  const bySession = new Map<string, Execution>();
+  const byResult = new Map<string, Execution>();
+  const byFileReference = new Map<string, Execution>();
+  const lastByTask = new Map<string, Execution>();
   return {
     start(task, plan, now) {
       const execution: Execution = {
@@ -100,19 +102,16 @@ export function createExecutionLog(): ExecutionLog {
         plan: { ...plan },
       };
       executions.push(execution);
+      bySession.set(execution.sessionId, execution);
+      byResult.set(execution.resultId, execution);
+      byFileReference.set(execution.fileReferenceId, execution);
+      lastByTask.set(task.id, execution);
       return execution;
     },
     all: () => executions,
-    bySessionId: (id) => find((e) => e.sessionId, id),
-    byResultId: (id) => find((e) => e.resultId, id),
-    byFileReferenceId: (id) => find((e) => e.fileReferenceId, id),
-    lastOf(taskId) {
-      const lower = taskId.toLowerCase();
-      for (let i = executions.length - 1; i >= 0; i -= 1) {
-        const execution = executions[i] as Execution;
-        if (execution.task.id === lower) return execution;
-      }
-      return undefined;
-    },
+    bySessionId: (id) => bySession.get(id.toLowerCase()),
+    byResultId: (id) => byResult.get(id.toLowerCase()),
+    byFileReferenceId: (id) => byFileReference.get(id.toLowerCase()),
+    lastOf: (taskId) => lastByTask.get(taskId.toLowerCase()),
   };
 }
