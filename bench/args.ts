@@ -4,7 +4,7 @@ export type RunGroup = ScenarioGroup | 'memory';
 export const RUN_GROUPS: readonly RunGroup[] = ['baseline', 'kv', 'start', 'memory'];
 
 export type BenchArgs =
-  | { kind: 'run'; quick: boolean; groups: readonly RunGroup[]; autocannon: boolean }
+  | { kind: 'run'; quick: boolean; groups: readonly RunGroup[]; autocannon: boolean; cpuProfDir: string | null }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
 
@@ -14,6 +14,9 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only <groups>]
   --only <groups>  comma-separated subset of: ${RUN_GROUPS.join(', ')}
                    (key-value ratios need the baseline group in the same run)
   --autocannon     drive the load with autocannon even where wrk is installed
+  --cpu-prof <dir> write a V8 CPU profile of every server child into <dir> (node --cpu-prof);
+                   the bench process itself (QRS simulator) is profiled by running it with
+                   node --cpu-prof
   --help           this text
 
 A full run of every group also rewrites the latest-results section of bench/results/README.md.
@@ -29,6 +32,7 @@ function parseGroups(value: string): RunGroup[] | string {
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let autocannon = false;
+  let cpuProfDir: string | null = null;
   let groups: readonly RunGroup[] = RUN_GROUPS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -37,6 +41,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       quick = true;
     } else if (arg === '--autocannon') {
       autocannon = true;
+    } else if (arg === '--cpu-prof') {
+      const value = argv[++i];
+      if (value === undefined || value === '') return { kind: 'error', message: '--cpu-prof needs a folder' };
+      cpuProfDir = value;
     } else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       if (value === undefined) return { kind: 'error', message: '--only needs a value' };
@@ -47,5 +55,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       return { kind: 'error', message: `unknown argument "${arg}"` };
     }
   }
-  return { kind: 'run', quick, groups, autocannon };
+  return { kind: 'run', quick, groups, autocannon, cpuProfDir };
 }

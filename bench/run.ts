@@ -6,10 +6,10 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { generateCertBundle, startSimulator, writeCertBundle } from '../src/simulator/index.js';
 import { startRedis } from '../test/helpers/redis.js';
-import { parseBenchArgs, RUN_GROUPS, USAGE, type RunGroup } from './args.js';
+import { parseBenchArgs, RUN_GROUPS, USAGE, type BenchArgs } from './args.js';
 import { BENCH_TASKS } from './fixture.js';
 import { describeMachine, machineLine } from './report/machine.js';
 import { medianDiskSyncMs } from './report/disk-sync.js';
@@ -92,7 +92,8 @@ function printRun(run: BenchRun): void {
   process.stdout.write(`${out.join('\n')}\n\n`);
 }
 
-async function bench(quick: boolean, groups: readonly RunGroup[], autocannon: boolean): Promise<void> {
+async function bench(args: Extract<BenchArgs, { kind: 'run' }>): Promise<void> {
+  const { quick, groups, autocannon, cpuProfDir } = args;
   const profile: BenchProfile = { ...(quick ? QUICK : FULL), generator: autocannon ? 'autocannon' : defaultGenerator() };
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0] ?? 0;
@@ -108,7 +109,8 @@ async function bench(quick: boolean, groups: readonly RunGroup[], autocannon: bo
     const redis = groups.includes('kv') ? await startRedisOrSkip(cleanups) : { url: null, skipReason: null };
 
     if (redis.skipReason !== null) progress(`key-value on redis skipped: ${redis.skipReason}`);
-    const ctx: BenchContext = { profile, workDir, certs, simulator, redisUrl: redis.url, progress };
+    const serverNodeFlags = cpuProfDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(cpuProfDir)}`];
+    const ctx: BenchContext = { profile, workDir, certs, simulator, redisUrl: redis.url, progress, serverNodeFlags };
     progress('starting the service and baseline processes');
     const servers = await startBenchServers(ctx, groups);
     cleanups.push(() => servers.closeAll());
@@ -150,7 +152,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.message}\n\n${USAGE}`);
     return 2;
   }
-  await bench(args.quick, args.groups, args.autocannon);
+  await bench(args);
   return 0;
 }
 

@@ -29,6 +29,8 @@ export interface BenchContext {
   redisUrl: string | null;
   /** Says what is running now (progress on stderr). */
   progress(message: string): void;
+  /** Extra node flags for every server child (`--cpu-prof`). */
+  serverNodeFlags: readonly string[];
 }
 
 export type ScenarioGroup = 'baseline' | 'kv' | 'start';

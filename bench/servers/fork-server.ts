@@ -46,9 +46,9 @@ function exited(child: ChildProcess): Promise<void> {
  * Runs a compiled server entry point (bench/child/*-main) in its own process, so it has a
  * core to itself and its memory is its own; the load generator stays here.
  */
-export async function forkServer(entry: string, args: readonly string[] = []): Promise<ServerChild> {
+export async function forkServer(entry: string, args: readonly string[], nodeFlags: readonly string[]): Promise<ServerChild> {
   const child = fork(entry, [...args], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeFlags],
     // stdout is /dev/null: the service's log lines are written (a real write per line) and dropped.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -27,7 +27,7 @@ export interface BenchServers {
   closeAll(): Promise<void>;
 }
 
-type Env = Pick<BenchContext, 'workDir' | 'certs' | 'simulator' | 'redisUrl'>;
+type Env = Pick<BenchContext, 'workDir' | 'certs' | 'simulator' | 'redisUrl' | 'serverNodeFlags'>;
 
 type Wanted =
   | { role: 'baseline' }
@@ -60,8 +60,8 @@ function wantedFor(groups: readonly RunGroup[], redisUrl: string | null, shipped
 }
 
 async function startOne(env: Env, entries: CompiledChildren, wanted: Wanted): Promise<ServerChild> {
-  if (wanted.role === 'baseline') return forkServer(entries.baseline);
-  if (wanted.role === 'bareHttp') return forkServer(entries.bareHttp);
+  if (wanted.role === 'baseline') return forkServer(entries.baseline, [], env.serverNodeFlags);
+  if (wanted.role === 'bareHttp') return forkServer(entries.bareHttp, [], env.serverNodeFlags);
   const common = { dir: env.workDir, qrsPort: env.simulator.port, certs: env.certs };
   const config =
     wanted.role === 'kv'
@@ -75,7 +75,7 @@ async function startOne(env: Env, entries: CompiledChildren, wanted: Wanted): Pr
           }
         : // The memory check runs the shipped defaults: SQLite store.
           { ...common, name: 'memory-check', backend: 'sqlite' as const };
-  return forkServer(entries.service, [await writeButlerConfig(config)]);
+  return forkServer(entries.service, [await writeButlerConfig(config)], env.serverNodeFlags);
 }
 
 /**
