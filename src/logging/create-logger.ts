@@ -4,6 +4,7 @@ import type { Logger } from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
 import type { LoggingSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
+import { createBatchedOutput } from './batched-output.js';
 import { lineFormat } from './formats.js';
 
 export interface LoggerOptions {
@@ -16,14 +17,12 @@ export interface LoggerOptions {
 
 /**
  * The service's logger: npm levels (error, warn, info, verbose, debug, silly) as in Butler,
- * always to the console, and also to daily rotating files in `settings.directory` when
+ * always to standard output (batched per event-loop turn), and also to daily rotating files in `settings.directory` when
  * `settings.fileLogging` is on. Call `closeLogger(logger)` at shutdown to flush the files.
  */
 export function createLogger(settings: LoggingSettings, options: LoggerOptions = {}): Logger {
   const transports: winston.transport[] = [
-    options.consoleStream
-      ? new winston.transports.Stream({ stream: options.consoleStream })
-      : new winston.transports.Console(),
+    new winston.transports.Stream({ stream: options.consoleStream ?? createBatchedOutput(process.stdout) }),
   ];
   if (settings.fileLogging) {
     createLogDirectory(settings.directory);

@@ -131,8 +131,9 @@ test('by default lines go to the process console, redacted', async () => {
   const child = fileURLToPath(new URL('./console-child.ts', import.meta.url));
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child], { cwd: process.cwd() });
   const lines = stdout.trim().split('\n');
-  assert.equal(lines.length, 1);
+  assert.equal(lines.length, 2);
   assert.match(lines[0] ?? '', new RegExp(`^${ISO_TIME} info: hello from the console transport \\{"password":"\\[REDACTED\\]"\\}$`));
+  assert.match(lines[1] ?? '', new RegExp(`^${ISO_TIME} warn: a second line$`));
   assert.ok(!stdout.includes('console-secret-value'));
 });
 
