@@ -1,13 +1,15 @@
 import sqlite3 from 'sqlite3';
+import { createCachedReads } from './sqlite-read-cache.js';
 import type { SqlQuery } from './sqlite-transactions.js';
 
 /**
  * The read-only connection. Key-value GETs are the hot read: keyv's adapter runs each one
  * as `Database#all`, which prepares a statement, steps it and finalizes it, three trips
- * through libuv's thread pool. Here the statement is prepared once and reused, one trip
- * per read. It reads keyv's own table and envelope (`{"value": ..., "expires"?: ...}`),
- * which keyv keeps writing; SQLite's locking makes what other connections and processes
- * commit visible to every read, so nothing is cached in this process.
+ * through libuv's thread pool. Here the statements are prepared once and reused, and rows
+ * are kept in memory for as long as SQLite's data_version says nothing was committed since
+ * (sqlite-read-cache.ts): what other connections and processes commit is seen by every
+ * read asked for after the commit. It reads keyv's own table and envelope
+ * (`{"value": ..., "expires"?: ...}`), which keyv keeps writing.
  */
 export interface SqliteReader {
   /** The value keyv stored under `storageKey` (its envelope unwrapped), or undefined. */
@@ -19,6 +21,14 @@ export interface SqliteReader {
 function opened(file: string): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
     const db = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(db)));
+  });
+}
+
+const MAX_CACHED_ROWS = 10_000;
+
+function prepared(db: sqlite3.Database, sql: string): Promise<sqlite3.Statement> {
+  return new Promise((resolve, reject) => {
+    const statement = db.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
   });
 }
 
@@ -40,20 +50,31 @@ export async function openSqliteReader(file: string, table: string, busyTimeoutM
   try {
     db.configure('busyTimeout', busyTimeoutMs);
     await run((done) => db.run('PRAGMA query_only = ON', done));
-    const byKey = await new Promise<sqlite3.Statement>((resolve, reject) => {
-      const statement = db.prepare(`SELECT value FROM ${table} WHERE key = ?`, (error) => (error ? reject(error) : resolve(statement)));
+    const byKey = await prepared(db, `SELECT value FROM ${table} WHERE key = ?`);
+    const dataVersion = await prepared(db, 'PRAGMA data_version');
+    // `all`, not `get`: it steps to the end, which ends the statement's read transaction.
+    // `get` stops at the row and leaves the snapshot open, so later reads on this
+    // connection would not see newer commits.
+    const read = createCachedReads({
+      checkVersion: async () => {
+        const rows = await run<Array<{ data_version?: unknown }>>((done) => dataVersion.all(done));
+        const version = rows[0]?.data_version;
+        if (typeof version !== 'number') throw new Error('SQLite answered PRAGMA data_version without a number');
+        return version;
+      },
+      readRow: async (storageKey) => {
+        const rows = await run<Array<{ value?: unknown }>>((done) => byKey.all(storageKey, done));
+        return rows[0]?.value;
+      },
+      maxRows: MAX_CACHED_ROWS,
     });
     return {
-      // `all`, not `get`: it steps to the end, which ends the statement's read transaction.
-      // `get` stops at the row and leaves the snapshot open, so later reads on this
-      // connection would not see newer commits.
-      value: async (storageKey) => {
-        const rows = await run<Array<{ value?: unknown }>>((done) => byKey.all(storageKey, done));
-        return unwrap(rows[0]?.value);
-      },
+      value: async (storageKey) => unwrap(await read(storageKey)),
       query: (sql, ...parameters) => run<unknown[]>((done) => db.all(sql, parameters, done)),
       async close() {
-        await run((done) => byKey.finalize((error) => done(error ?? null, undefined)));
+        for (const statement of [byKey, dataVersion]) {
+          await run((done) => statement.finalize((error) => done(error ?? null, undefined)));
+        }
         await run((done) => db.close(done as (error: Error | null) => void));
       },
     };

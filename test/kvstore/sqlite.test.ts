@@ -62,6 +62,35 @@ describe('sqlite key-value backend', () => {
     }
   });
 
+  it('a read asked for after another instance committed sees it, while earlier reads are still in flight', async (t) => {
+    const path = freshPath();
+    const writer = await openAt(path);
+    t.after(() => writer.close());
+    const reader = await openAt(path);
+    t.after(() => reader.close());
+    await writer.set('shared', 'k', 'v0', 0);
+    assert.equal((await reader.get('shared', 'k'))?.value, 'v0');
+    for (let round = 1; round <= 20; round++) {
+      const inFlight = Array.from({ length: 10 }, () => reader.get('shared', 'k'));
+      await writer.set('shared', 'k', `v${round}`, 0);
+      assert.equal((await reader.get('shared', 'k'))?.value, `v${round}`, `round ${round}`);
+      for (const earlier of await Promise.all(inFlight)) assert.ok([`v${round - 1}`, `v${round}`].includes(String(earlier?.value)));
+    }
+  });
+
+  it('a row another program changes or deletes in the file is read as it is now', async (t) => {
+    const path = freshPath();
+    const store = await openAt(path);
+    t.after(() => store.close());
+    await store.set('ns', 'k', 'original', 0);
+    assert.equal((await store.get('ns', 'k'))?.value, 'original');
+    assert.equal((await store.get('ns', 'k'))?.value, 'original', 'read twice: the second may come from memory');
+    await inspect(path, "UPDATE kv_values SET value = replace(value, 'original', 'edited')");
+    assert.equal((await store.get('ns', 'k'))?.value, 'edited');
+    await inspect(path, 'DELETE FROM kv_values');
+    assert.equal(await store.get('ns', 'k'), undefined);
+  });
+
   it('keeps pairs and TTLs across a close and reopen', async () => {
     const path = freshPath();
     const first = await openAt(path);
