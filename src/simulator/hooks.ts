@@ -7,7 +7,7 @@ export function isScriptLogApi(value: string): value is ScriptLogApi {
 
 /** Knobs tests turn to make the simulator misbehave; read on every request. */
 export interface SimulatorHooks {
-  /** Added before every answer. */
+  /** Every answer is sent this long after its request arrived (or at once, if working it out took longer). */
   latencyMs: number;
   /** Task ids whose start answers 500 without starting (case-insensitive). */
   failingStartIds: Set<string>;

@@ -123,6 +123,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, query } = splitUrl(req.url ?? '/');
     // 'close' follows the end of the answer, or the connection's loss before it.
@@ -144,7 +145,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       return;
     }
     recorder.recordRequest({ method, path, query, status: response.status });
-    await delay(hooks.latencyMs + (started ? hooks.startAnswerDelayMs : 0));
+    // The latency is a round trip as the client sees it, so the simulator's own work on the
+    // request is part of it rather than added on top.
+    await delay(hooks.latencyMs + (started ? hooks.startAnswerDelayMs : 0) - (performance.now() - arrivedAt));
     if (res.destroyed) return;
     const headers: Record<string, string> = {};
     if (response.contentType !== undefined) headers['content-type'] = response.contentType;

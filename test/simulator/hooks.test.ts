@@ -74,7 +74,7 @@ describe('simulator hooks', () => {
     assert.equal((await qrsRequest(running.sim, running.certs, { path: '/qrs/about' })).status, 200);
   });
 
-  it('latencyMs holds the answer back after the request was handled', async () => {
+  it('latencyMs holds the answer back until that long after the request arrived', async () => {
     const latencyMs = 300;
     running.sim.hooks.latencyMs = latencyMs;
     const sent = performance.now();
