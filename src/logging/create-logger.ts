@@ -17,8 +17,9 @@ export interface LoggerOptions {
 
 /**
  * The service's logger: npm levels (error, warn, info, verbose, debug, silly) as in Butler,
- * always to standard output (batched per event-loop turn), and also to daily rotating files in `settings.directory` when
- * `settings.fileLogging` is on. Call `closeLogger(logger)` at shutdown to flush the files.
+ * always to standard output (batched per event-loop turn), and also to daily rotating files
+ * in `settings.directory` when `settings.fileLogging` is on. Call `closeLogger(logger)` at
+ * shutdown to flush the files.
  */
 export function createLogger(settings: LoggingSettings, options: LoggerOptions = {}): Logger {
   const transports: winston.transport[] = [
