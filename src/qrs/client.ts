@@ -1,5 +1,4 @@
 /** The QRS operations the service needs, each one round trip over the shared transport. */
-import { BadRequestError } from '../errors.js';
 import type { QrsSettings } from '../config/settings.js';
 import { parseAbout, parseStartAnswer } from './answers.js';
 import { createExecutionReads } from './execution-reads.js';
@@ -23,10 +22,6 @@ function startAnswer(answer: QrsAnswer): StartResult {
   return { started: true, executionSessionId: sessionId };
 }
 
-function noContent(answer: QrsAnswer): void {
-  if (answer.status !== 204) throw unexpectedStatus(answer);
-}
-
 function aboutAnswer(answer: QrsAnswer): QrsAbout {
   if (answer.status !== 200) throw unexpectedStatus(answer);
   return parseAbout(parseJsonBody(answer));
@@ -46,13 +41,6 @@ export function createQrsClient(settings: QrsSettings, deps: QrsTransportDeps): 
     });
   }
 
-  async function startTasks(ids: readonly string[]): Promise<void> {
-    const invalid = ids.find((id) => !isGuid(id));
-    if (invalid !== undefined) throw new BadRequestError(`Not a task id (GUID expected): ${JSON.stringify(invalid)}`);
-    if (ids.length === 0) return;
-    await transport.call({ method: 'POST', path: '/task/start/many', body: ids, interpret: noContent });
-  }
-
   function about(): Promise<QrsAbout> {
     return transport.call({ method: 'GET', path: '/about', interpret: aboutAnswer });
   }
@@ -60,7 +48,6 @@ export function createQrsClient(settings: QrsSettings, deps: QrsTransportDeps): 
   return {
     findTasks,
     startTask,
-    startTasks,
     about,
     ...createExecutionReads(transport, settings),
     ...createScriptLogs(transport, { downloadTimeoutMs: settings.timeoutMs }),

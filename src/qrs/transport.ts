@@ -43,7 +43,6 @@ export interface QrsCall<T> {
   readonly filter?: QrsFilter;
   /** Further query parameters, e.g. `executionResultId`; encoded once, like the filter. */
   readonly query?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
   /** Turns a non-5xx answer into the operation's result; throws UnexpectedAnswerError. */
   readonly interpret: (answer: QrsAnswer) => T;
   /**
@@ -198,7 +197,6 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
         url: call.path,
         params: { ...call.query, xrfkey, ...(call.filter === undefined ? {} : { filter: call.filter }) },
         headers: { 'X-Qlik-Xrfkey': xrfkey },
-        data: call.body,
         signal: abandonable ? AbortSignal.any([closing.signal, call.signal]) : closing.signal,
       });
     } catch (error) {

@@ -55,8 +55,6 @@ export interface QrsClient extends QrsExecutionReads, QrsScriptLogs {
   findTasks(query: TaskQuery, options?: QrsCallOptions): Promise<FoundTasks>;
   /** POST /qrs/task/{id}/start/synchronous. Never retried. */
   startTask(id: string, options?: QrsCallOptions): Promise<StartResult>;
-  /** POST /qrs/task/start/many. Never retried. */
-  startTasks(ids: readonly string[]): Promise<void>;
   /** GET /qrs/about: proves QRS is reachable and accepts our certificate. */
   about(): Promise<QrsAbout>;
   close(): Promise<void>;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BadRequestError } from '../../src/errors.js';
 import { QrsResponseError } from '../../src/qrs/index.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
@@ -154,16 +153,3 @@ test('startTask: started, not started (disabled), not found, and invalid ids', a
   assert.equal(simulator.sim.stats.requestCount({ method: 'POST' }), 3);
 });
 
-test('startTasks posts one JSON array and expects 204', async (t) => {
-  const qrs = newClient(t);
-  await qrs.startTasks([APP2, SALES]);
-  assert.deepEqual([...simulator.sim.stats.starts].sort(), [APP2, SALES].sort());
-  assert.equal(simulator.sim.stats.requestCount({ method: 'POST', pathPrefix: '/qrs/task/start/many' }), 1);
-});
-
-test('startTasks refuses non-GUIDs before asking QRS, and skips the call for no ids', async (t) => {
-  const qrs = newClient(t);
-  await assert.rejects(qrs.startTasks([APP1, 'x']), BadRequestError);
-  await qrs.startTasks([]);
-  assert.equal(simulator.sim.stats.requests.length, 0);
-});

@@ -8,6 +8,9 @@ import { createQrsClient } from '../../src/qrs/index.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import { tasksByTag } from './qrs-test-client.js';
 
+const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
+const SESSION_ID = '2c8e1f0a-3b4d-4c5e-8f60-718293a4b5c6';
+
 interface Seen {
   method: string;
   url: string;
@@ -28,7 +31,7 @@ async function recordingServer(t: { after(fn: () => Promise<void>): void }) {
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       if (req.method === 'POST') {
-        res.writeHead(204).end();
+        res.writeHead(201, { 'content-type': 'application/json' }).end(`{"value":"${SESSION_ID}"}`);
         return;
       }
       const about = req.url?.startsWith('/qrs/about') === true;
@@ -84,7 +87,7 @@ test('the xrfkey header equals the xrfkey query parameter, and static headers ar
   const server = await recordingServer(t);
   const qrs = httpClient(t, server.port);
   await qrs.about();
-  await qrs.startTasks(['e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e']);
+  assert.deepEqual(await qrs.startTask(APP1), { started: true, executionSessionId: SESSION_ID });
   assert.equal(server.seen.length, 2);
   for (const request of server.seen) {
     const query = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
@@ -93,9 +96,8 @@ test('the xrfkey header equals the xrfkey query parameter, and static headers ar
     assert.equal(request.headers['x-qlik-user'], 'UserDirectory=Internal;UserId=sa_repository');
     assert.equal(request.headers['x-custom'], 'yes');
   }
-  assert.equal(server.seen[1]?.url.split('?')[0], '/qrs/task/start/many');
-  assert.equal(server.seen[1]?.body, '["e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e"]');
-  assert.match(String(server.seen[1]?.headers['content-type']), /application\/json/);
+  assert.equal(server.seen[1]?.url.split('?')[0], `/qrs/task/${APP1}/start/synchronous`);
+  assert.equal(server.seen[1]?.method, 'POST');
 });
 
 test('the filter is percent-encoded exactly once on the wire', async (t) => {
