@@ -42,10 +42,11 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
   if (header === undefined) return undefined;
   const key = Array.isArray(header) ? header.join(', ') : header;
   if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new BadRequestError(`Idempotency-Key is ${key.length} characters long; the limit is ${MAX_IDEMPOTENCY_KEY_LENGTH}`);
+    throw new BadRequestError(`headers.idempotency-key is ${key.length} characters long; the limit is ${MAX_IDEMPOTENCY_KEY_LENGTH}`);
   }
   if (key.trim() === '' || !VISIBLE_ASCII.test(key)) {
-    throw new BadRequestError('Idempotency-Key must be 1-200 printable ASCII characters');
+    const got = key.trim() === '' ? 'an empty value' : 'a character outside printable ASCII';
+    throw new BadRequestError(`headers.idempotency-key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (got ${got})`);
   }
   return key;
 }

@@ -93,7 +93,7 @@ test('Idempotency-Key: at most 200 printable characters, checked before anything
   const h = await startHarness(t);
   const tooLong = await put(h.base, START, BODY, key('k'.repeat(201)));
   assert.equal(tooLong.status, 400);
-  assert.match(String(tooLong.body.message), /Idempotency-Key is 201 characters long; the limit is 200/);
+  assert.equal(tooLong.body.message, 'headers.idempotency-key is 201 characters long; the limit is 200');
   assert.equal((await put(h.base, START, BODY, key('   '))).status, 400);
   assert.equal(h.sim.stats.requestCount(), 0);
   assert.equal((await put(h.base, START, BODY, key('k'.repeat(200)))).status, 200);

@@ -75,4 +75,10 @@ test('readIdempotencyKey: absent is undefined; 1-200 printable ASCII characters 
   for (const bad of ['', '  ', 'a'.repeat(201), 'caf\u00e9', 'tab\there']) {
     assert.throws(() => readIdempotencyKey(bad), BadRequestError, JSON.stringify(bad));
   }
+  assert.throws(() => readIdempotencyKey('  '), {
+    message: 'headers.idempotency-key must be 1-200 printable ASCII characters (got an empty value)',
+  });
+  assert.throws(() => readIdempotencyKey('caf\u00e9'), {
+    message: 'headers.idempotency-key must be 1-200 printable ASCII characters (got a character outside printable ASCII)',
+  });
 });
