@@ -124,6 +124,7 @@ export const ButlerFileSchema = mapping({
       keyValueStore: bool(),
       butlerping: bool(),
       apiListEnabledEndpoints: bool(),
+      metrics: bool(),
     }),
     startTaskFilter: mapping({
       enable: bool(),

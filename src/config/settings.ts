@@ -79,6 +79,8 @@ export interface EndpointSettings {
   readonly keyValueStore: boolean;
   readonly butlerping: boolean;
   readonly apiListEnabledEndpoints: boolean;
+  /** GET /metrics (ours): on by default, so configs written before the flag keep the endpoint. */
+  readonly metrics: boolean;
 }
 
 export interface StartTaskSettings {

@@ -61,6 +61,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       keyValueStore: butler.restServerEndpointsEnable.keyValueStore,
       butlerping: butler.restServerEndpointsEnable.butlerping,
       apiListEnabledEndpoints: butler.restServerEndpointsEnable.apiListEnabledEndpoints,
+      metrics: butler.restServerEndpointsEnable.metrics,
     },
     startTask: {
       filter: {

@@ -72,6 +72,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     keyValueStore: true,
     butlerping: true,
     apiListEnabledEndpoints: true,
+    metrics: true,
   });
   assert.deepEqual(settings.startTask, {
     filter: {
@@ -137,7 +138,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       rateLimit: { maxPerMinute: 6000 },
       trustProxy: [],
     },
-    endpoints: { senseStartTask: false, keyValueStore: false, butlerping: false, apiListEnabledEndpoints: false },
+    endpoints: { senseStartTask: false, keyValueStore: false, butlerping: false, apiListEnabledEndpoints: false, metrics: true },
     startTask: {
       filter: { enable: false, taskIds: [], tags: [], customProperties: [] },
       maxItems: 1000,
@@ -179,6 +180,25 @@ test('a file that sets nothing gets every documented default', (t) => {
     },
   };
   assert.deepEqual(loadSettings(file, { env: NO_ENV }), expected);
+});
+
+test('restServerEndpointsEnable.metrics: absent from a Butler section it is on; false turns off /metrics alone', (t) => {
+  const butlerSection = writeConfig(t, 'Butler:\n  restServerEndpointsEnable:\n    butlerping: true\n');
+  assert.deepEqual(loadSettings(butlerSection, { env: NO_ENV }).endpoints, {
+    senseStartTask: false,
+    keyValueStore: false,
+    butlerping: true,
+    apiListEnabledEndpoints: false,
+    metrics: true,
+  });
+  const off = writeConfig(t, 'Butler:\n  restServerEndpointsEnable:\n    butlerping: true\n    metrics: false\n');
+  assert.deepEqual(loadSettings(off, { env: NO_ENV }).endpoints, {
+    senseStartTask: false,
+    keyValueStore: false,
+    butlerping: true,
+    apiListEnabledEndpoints: false,
+    metrics: false,
+  });
 });
 
 test('empty (YAML null) lists are empty lists and empty sections keep their defaults', (t) => {
@@ -341,6 +361,11 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'boolean as text',
       yaml: 'Butler:\n  restServerEndpointsEnable:\n    senseStartTask: yes\n',
       expected: '{file}: Butler.restServerEndpointsEnable.senseStartTask must be true or false, got "yes"',
+    },
+    {
+      name: 'metrics switch as text',
+      yaml: 'Butler:\n  restServerEndpointsEnable:\n    metrics: "off"\n',
+      expected: '{file}: Butler.restServerEndpointsEnable.metrics must be true or false, got "off"',
     },
     {
       name: 'unknown log level',

@@ -17,13 +17,13 @@ test('GET /v4/configfile/endpointsenabled lists the enabled endpoint flags, sort
   t.after(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/v4/configfile/endpointsenabled' });
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.json(), ['apiListEnabledEndpoints', 'butlerping', 'senseStartTask']);
+  assert.deepEqual(res.json(), ['apiListEnabledEndpoints', 'butlerping', 'metrics', 'senseStartTask']);
 });
 
 test('a disabled endpoint does not exist: 404 in the JSON error shape', async (t) => {
   const app = await buildTestApp({
     settings: {
-      endpoints: { butlerping: false, apiListEnabledEndpoints: false, keyValueStore: false, senseStartTask: false },
+      endpoints: { butlerping: false, apiListEnabledEndpoints: false, keyValueStore: false, senseStartTask: false, metrics: false },
     },
   });
   t.after(() => app.close());
@@ -42,7 +42,7 @@ test('a disabled endpoint does not exist: 404 in the JSON error shape', async (t
 test('health answers whatever the endpoint flags say', async (t) => {
   const app = await buildTestApp({
     settings: {
-      endpoints: { butlerping: false, apiListEnabledEndpoints: false, keyValueStore: false, senseStartTask: false },
+      endpoints: { butlerping: false, apiListEnabledEndpoints: false, keyValueStore: false, senseStartTask: false, metrics: false },
     },
   });
   t.after(() => app.close());

@@ -10,7 +10,7 @@ export const PingResponse = Type.Object(
 
 export const EndpointsEnabledResponse = Type.Array(Type.String(), {
   description: 'Config key names (under Butler.restServerEndpointsEnable) of the enabled endpoints, sorted.',
-  examples: [['apiListEnabledEndpoints', 'butlerping', 'keyValueStore', 'senseStartTask']],
+  examples: [['apiListEnabledEndpoints', 'butlerping', 'keyValueStore', 'metrics', 'senseStartTask']],
 });
 
 export const HealthResponse = Type.Object(
