@@ -115,7 +115,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     version: deps.version,
     readiness: createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }),
   });
-  await app.register(metricsRoute, { metrics });
+  // Requests are counted even when /metrics is off: the QRS client and the key-value store
+  // record into the same registry regardless, and one counter increment per request is cheap.
+  if (settings.endpoints.metrics) await app.register(metricsRoute, { metrics });
   if (settings.endpoints.keyValueStore) {
     await app.register(keyValueRoutes, { store: deps.kv, settings: kvSettings });
   }

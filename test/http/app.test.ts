@@ -32,6 +32,7 @@ test('a disabled endpoint does not exist: 404 in the JSON error shape', async (t
     ['GET', '/v4/configfile/endpointsenabled'],
     ['GET', '/v4/keyvaluesnamespaces'],
     ['PUT', '/v4/reloadtask/-/start'],
+    ['GET', '/metrics'],
   ] as const) {
     const res = await app.inject({ method, url });
     assert.equal(res.statusCode, 404, `${method} ${url}`);

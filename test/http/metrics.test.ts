@@ -3,10 +3,11 @@
  * mutual TLS to the simulator and a real SQLite file, scraped over real HTTP.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
+import { loadSettings } from '../../src/config/index.js';
 import type { Settings } from '../../src/config/settings.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { AUTH_ON, bearer, KEYS, sha256Hex } from '../helpers/api-keys.js';
@@ -173,4 +174,30 @@ test('with auth on, /metrics needs the metrics scope (or admin) unless it is an 
   const open = await start(t, { server: { auth: { ...auth, openEndpoints: [...AUTH_ON.openEndpoints, 'metrics'] } } });
   assert.equal((await scrape(open.url)).status, 200);
   assert.equal((await send(open.url, '/v4/keyvaluesnamespaces')).status, 401);
+});
+
+/** Whether /metrics is served, listed by /v4/configfile/endpointsenabled and in the OpenAPI document. */
+async function metricsPresence(base: string): Promise<{ status: number; listed: boolean; documented: boolean }> {
+  const listed = ((await (await fetch(`${base}/v4/configfile/endpointsenabled`)).json()) as string[]).includes('metrics');
+  const openApi = (await (await fetch(`${base}/documentation/json`)).json()) as { paths: Record<string, unknown> };
+  assert.ok('/health' in openApi.paths, 'the OpenAPI document lists the other routes');
+  return { status: (await scrape(base)).status, listed, documented: '/metrics' in openApi.paths };
+}
+
+test('Butler.restServerEndpointsEnable.metrics: absent from the file, /metrics is served, listed and documented', async (t) => {
+  const file = path.join(dataDir, 'without-metrics-key.yaml');
+  writeFileSync(file, 'Butler:\n  restServerEndpointsEnable:\n    keyValueStore: true\n    apiListEnabledEndpoints: true\n');
+  const service = await start(t, { endpoints: loadSettings(file, { env: {} }).endpoints });
+  assert.deepEqual(await metricsPresence(service.url), { status: 200, listed: true, documented: true });
+});
+
+test('Butler.restServerEndpointsEnable.metrics false: /metrics is a 404, unlisted, undocumented', async (t) => {
+  const service = await start(t, { endpoints: { metrics: false } });
+  const res = await fetch(`${service.url}/metrics`);
+  assert.equal(res.status, 404);
+  assert.deepEqual(await res.json(), { statusCode: 404, error: 'Not Found', message: 'Route GET /metrics not found' });
+  assert.deepEqual(await metricsPresence(service.url), { status: 404, listed: false, documented: false });
+  // Only /metrics is gone: the other endpoints still answer.
+  assert.equal((await send(service.url, '/v4/keyvaluesnamespaces')).status, 200);
+  assert.equal((await send(service.url, '/v4/butlerping')).status, 200);
 });
