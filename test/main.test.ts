@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { generateCertBundle, writeCertBundle } from '../src/simulator/index.js';
+import { minimalButlerYaml, type MinimalButlerOptions } from './helpers/butler-yaml.js';
 import { listeningUrl, spawnTs } from './helpers/process.js';
 import { startTestSimulator } from './helpers/simulator.js';
 import { waitUntil } from './helpers/wait.js';
@@ -23,26 +24,14 @@ async function configFile(name: string, body: string): Promise<string> {
 }
 
 /** A Butler file listening on a port the system picks (0); read it with listeningUrl. */
-function butlerYaml(extra = ''): string {
-  return `Butler:
-  logLevel: info
-  restServerConfig:
-    enable: true
-    serverHost: 127.0.0.1
-    serverPort: 0
-    backgroundServerPort: 8081
-  restServerEndpointsEnable:
-    butlerping: true
-    apiListEnabledEndpoints: true
-    keyValueStore: false
-    senseStartTask: false
-  keyValueStore:
-    enable: false
-  cert:
-    clientCert: certs/client.pem
-    clientCertKey: certs/client_key.pem
-    clientCertCA: certs/root.pem
-${extra}`;
+function butlerYaml({ restServerConfig, endpoints, extra }: Pick<MinimalButlerOptions, 'restServerConfig' | 'endpoints' | 'extra'> = {}): string {
+  return minimalButlerYaml({
+    port: 0,
+    certDir: 'certs',
+    restServerConfig: { backgroundServerPort: 8081, ...restServerConfig },
+    endpoints: { butlerping: true, apiListEnabledEndpoints: true, keyValueStore: false, senseStartTask: false, ...endpoints },
+    extra: { logLevel: 'info', ...extra },
+  });
 }
 
 test('--version and --help answer and exit 0', async () => {
@@ -84,7 +73,7 @@ test('a file that is not a Butler YAML file exits non-zero naming the file', asy
 });
 
 test('an invalid value exits non-zero naming the key path', async () => {
-  const path = await configFile('bad-port.yaml', butlerYaml().replace('serverPort: 0', 'serverPort: eighty'));
+  const path = await configFile('bad-port.yaml', butlerYaml({ restServerConfig: { serverPort: 'eighty' } }));
   const run = spawnTs(MAIN, ['-c', path]);
   assert.equal(await run.exited, 1);
   assert.match(run.output(), /Butler\.restServerConfig\.serverPort/);
@@ -120,12 +109,10 @@ test('graceful shutdown: SIGTERM during a start request lets it finish, then exi
   sim.hooks.latencyMs = 800;
   const path = await configFile(
     'inflight.yaml',
-    butlerYaml().replace('senseStartTask: false', 'senseStartTask: true') +
-      `  configQRS:
-    host: 127.0.0.1
-    port: ${sim.port}
-    rejectUnauthorized: true
-`,
+    butlerYaml({
+      endpoints: { senseStartTask: true },
+      extra: { configQRS: { host: '127.0.0.1', port: sim.port, rejectUnauthorized: true } },
+    }),
   );
   const run = spawnTs(MAIN, ['-c', path], {
     STG_CLIENT_CERT: certPaths.clientCert,

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { generateCertBundle, writeCertBundle } from '../src/simulator/index.js';
+import { minimalButlerYaml, type MinimalButlerOptions } from './helpers/butler-yaml.js';
 import { freePort, spawnTs } from './helpers/process.js';
 import { qrsSettingsOf, startTestSimulator } from './helpers/simulator.js';
 
@@ -32,25 +33,11 @@ async function newFolder(name: string): Promise<string> {
   return mkdtemp(join(dir, `${name}-`));
 }
 
-function butlerYaml(host: string, port: number, extra = ''): string {
-  return `Butler:
-  restServerConfig:
-    enable: true
-    serverHost: ${host}
-    serverPort: ${port}
-  restServerEndpointsEnable:
-    butlerping: true
-  keyValueStore:
-    enable: false
-  cert:
-    clientCert: ${join(dir, 'certs/client.pem')}
-    clientCertKey: ${join(dir, 'certs/client_key.pem')}
-    clientCertCA: ${join(dir, 'certs/root.pem')}
-  configQRS:
-    host: 127.0.0.1
-    port: 1
-    retries: 0
-${extra}`;
+/** A QRS nothing answers on, tried once: these tests are about start-up, not QRS calls. */
+const UNREACHABLE_QRS = { host: '127.0.0.1', port: 1, retries: 0 };
+
+function butlerYaml(options: Omit<MinimalButlerOptions, 'certDir'>): string {
+  return minimalButlerYaml({ certDir: join(dir, 'certs'), ...options, extra: { configQRS: UNREACHABLE_QRS, ...options.extra } });
 }
 
 /** Lines the CLI printed that are not log lines (log lines start with a timestamp). */
@@ -62,7 +49,7 @@ function assertOneLineFailure(output: string, pattern: RegExp): void {
 }
 
 test('restServerConfig.enable: false (the untouched Butler template) exits non-zero, saying why', async () => {
-  const path = await configIn(await newFolder('disabled'), butlerYaml('127.0.0.1', 8080).replace('enable: true', 'enable: false'));
+  const path = await configIn(await newFolder('disabled'), butlerYaml({ port: 8080, restServerConfig: { enable: false } }));
   const run = spawnTs(MAIN, ['-c', path]);
   const code = await run.exited;
   assert.notEqual(code, 0, run.output());
@@ -74,7 +61,7 @@ test('a busy port: one line naming the address, the port and the config key; exi
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
   const { port } = blocker.address() as { port: number };
-  const path = await configIn(await newFolder('busy'), butlerYaml('127.0.0.1', port));
+  const path = await configIn(await newFolder('busy'), butlerYaml({ port }));
   const run = spawnTs(MAIN, ['-c', path]);
   assert.equal(await run.exited, 1, run.output());
   assertOneLineFailure(run.output(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(Butler\\.restServerConfig\\.serverHost and serverPort\\): .*in use.*EADDRINUSE`));
@@ -82,7 +69,7 @@ test('a busy port: one line naming the address, the port and the config key; exi
 
 test('an address the machine does not have: one line, exit 1', async () => {
   // 192.0.2.1 is TEST-NET-1: never assigned to a machine. Nothing is sent to it; binding fails.
-  const path = await configIn(await newFolder('no-address'), butlerYaml('192.0.2.1', 8080));
+  const path = await configIn(await newFolder('no-address'), butlerYaml({ host: '192.0.2.1', port: 8080 }));
   const run = spawnTs(MAIN, ['-c', path]);
   assert.equal(await run.exited, 1, run.output());
   assertOneLineFailure(run.output(), /cannot listen on 192\.0\.2\.1:8080 \(Butler\.restServerConfig\.serverHost and serverPort\): .*EADDRNOTAVAIL/);
@@ -92,7 +79,7 @@ test('a log folder that cannot be created is a one-line config error', async () 
   const folder = await newFolder('bad-log');
   const aFile = join(folder, 'not-a-folder');
   await writeFile(aFile, 'x');
-  const path = await configIn(folder, butlerYaml('127.0.0.1', 8080, `  fileLogging: true\n  logDirectory: ${join(aFile, 'logs')}\n`));
+  const path = await configIn(folder, butlerYaml({ port: 8080, extra: { fileLogging: true, logDirectory: join(aFile, 'logs') } }));
   const run = spawnTs(MAIN, ['-c', path]);
   assert.equal(await run.exited, 1, run.output());
   assertOneLineFailure(run.output(), new RegExp(`Butler\\.logDirectory: cannot create the log folder ${join(aFile, 'logs').replace(/[.]/g, '\\.')} \\(ENOTDIR\\)`));
@@ -104,12 +91,12 @@ test('default data paths land beside the config file; the log names them and wha
   const qrs = qrsSettingsOf(simulator);
   const folder = await newFolder('defaults');
   const port = await freePort();
-  const yaml = butlerYaml('127.0.0.1', port, '  fileLogging: true\n')
-    .replace('  keyValueStore:\n    enable: false\n', '')
-    .replace('    port: 1\n', `    port: ${qrs.port}\n    rejectUnauthorized: true\n`)
-    .replace(join(dir, 'certs/client.pem'), qrs.clientCert)
-    .replace(join(dir, 'certs/client_key.pem'), qrs.clientCertKey)
-    .replace(join(dir, 'certs/root.pem'), qrs.clientCertCA);
+  const yaml = minimalButlerYaml({
+    port,
+    certDir: simulator.certPaths.dir,
+    keyValueStore: true,
+    extra: { fileLogging: true, configQRS: { host: '127.0.0.1', port: qrs.port, retries: 0, rejectUnauthorized: true } },
+  });
   const path = await configIn(folder, yaml);
   const run = spawnTs(MAIN, ['-c', path]);
   t.after(() => run.stop());
@@ -127,7 +114,7 @@ test('default data paths land beside the config file; the log names them and wha
 
 test('QRS down at start-up: a warning with the reason, and the service serves anyway', async (t) => {
   const port = await freePort();
-  const path = await configIn(await newFolder('qrs-down'), butlerYaml('127.0.0.1', port));
+  const path = await configIn(await newFolder('qrs-down'), butlerYaml({ port }));
   const run = spawnTs(MAIN, ['-c', path]);
   t.after(() => run.stop());
   await run.waitFor(/listening on/);

@@ -14,6 +14,7 @@ import { parseArgs } from '../../src/cli/index.js';
 import { loadSettings } from '../../src/config/index.js';
 import { ConfigError } from '../../src/errors.js';
 import { generateCertBundle, writeCertBundle } from '../../src/simulator/index.js';
+import { minimalButlerYaml } from '../helpers/butler-yaml.js';
 import { freePort, PROJECT_ROOT } from '../helpers/process.js';
 import { parseXml, type XmlElement } from './xml.js';
 
@@ -127,22 +128,7 @@ async function runMain(t: import('node:test').TestContext) {
   await writeCertBundle(join(dir, 'certs'), await generateCertBundle());
   const port = await freePort();
   const config = join(dir, 'butler.yaml');
-  await writeFile(
-    config,
-    `Butler:
-  restServerConfig:
-    serverHost: 127.0.0.1
-    serverPort: ${port}
-  restServerEndpointsEnable:
-    butlerping: true
-  keyValueStore:
-    enable: false
-  cert:
-    clientCert: certs/client.pem
-    clientCertKey: certs/client_key.pem
-    clientCertCA: certs/root.pem
-`,
-  );
+  await writeFile(config, minimalButlerYaml({ port, certDir: 'certs' }));
   const preload = join(PROJECT_ROOT, 'test', 'deploy', 'fixtures', 'emit-signal-on-message.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', '--import', preload, 'src/main.ts', '-c', config], {
     cwd: PROJECT_ROOT,
