@@ -24,7 +24,9 @@ async function configFile(name: string, body: string): Promise<string> {
 }
 
 /** A Butler file listening on a port the system picks (0); read it with listeningUrl. */
-function butlerYaml({ restServerConfig, endpoints, extra }: Pick<MinimalButlerOptions, 'restServerConfig' | 'endpoints' | 'extra'> = {}): string {
+type ButlerYamlOptions = Pick<MinimalButlerOptions, 'restServerConfig' | 'endpoints' | 'extra'>;
+
+function butlerYaml({ restServerConfig, endpoints, extra }: ButlerYamlOptions = {}): string {
   return minimalButlerYaml({
     port: 0,
     certDir: 'certs',

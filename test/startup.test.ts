@@ -79,7 +79,8 @@ test('a log folder that cannot be created is a one-line config error', async () 
   const folder = await newFolder('bad-log');
   const aFile = join(folder, 'not-a-folder');
   await writeFile(aFile, 'x');
-  const path = await configIn(folder, butlerYaml({ port: 8080, extra: { fileLogging: true, logDirectory: join(aFile, 'logs') } }));
+  const yaml = butlerYaml({ port: 8080, extra: { fileLogging: true, logDirectory: join(aFile, 'logs') } });
+  const path = await configIn(folder, yaml);
   const run = spawnTs(MAIN, ['-c', path]);
   assert.equal(await run.exited, 1, run.output());
   assertOneLineFailure(run.output(), new RegExp(`Butler\\.logDirectory: cannot create the log folder ${join(aFile, 'logs').replace(/[.]/g, '\\.')} \\(ENOTDIR\\)`));
