@@ -97,7 +97,8 @@ export async function generateCertBundle(opts: { commonName?: string } = {}): Pr
   };
 }
 
-function pathsIn(dir: string): CertPaths {
+/** Where writeCertBundle puts each file of a bundle in `dir` (relative stays relative). */
+export function certPathsIn(dir: string): CertPaths {
   return {
     dir,
     ca: join(dir, FILE_NAMES.ca),
@@ -117,7 +118,7 @@ async function writePrivate(path: string, pem: string): Promise<void> {
 /** Writes a bundle into `dir` (created if missing); key files get mode 0600. */
 export async function writeCertBundle(dir: string, bundle: CertBundle): Promise<CertPaths> {
   await mkdir(dir, { recursive: true });
-  const paths = pathsIn(dir);
+  const paths = certPathsIn(dir);
   await writeFile(paths.ca, bundle.caCert);
   await writeFile(paths.clientCert, bundle.clientCert);
   await writeFile(paths.serverCert, bundle.serverCert);
@@ -160,7 +161,7 @@ async function isComplete(paths: CertPaths): Promise<boolean> {
  * parallel tests) never read a half-written set: the first rename wins, the others use it.
  */
 export async function ensureCertFiles(dir: string): Promise<CertPaths> {
-  const paths = pathsIn(dir);
+  const paths = certPathsIn(dir);
   if (await isComplete(paths)) return paths;
   await mkdir(dirname(dir), { recursive: true });
   const staging = await mkdtemp(join(dirname(dir), `.${basename(dir)}-`));

@@ -1,4 +1,5 @@
 export {
+  certPathsIn,
   ensureCertFiles,
   generateCertBundle,
   readCertBundle,

@@ -2,8 +2,8 @@
  * A small Butler config file for tests that start the service as a process. Built as an
  * object and written with js-yaml, so each test states only what it is about.
  */
-import { join } from 'node:path';
 import { dump } from 'js-yaml';
+import { certPathsIn } from '../../src/simulator/index.js';
 
 export interface MinimalButlerOptions {
   /** restServerConfig.serverHost; 127.0.0.1 when not given. */
@@ -30,16 +30,13 @@ export interface MinimalButlerOptions {
 
 export function minimalButlerYaml(options: MinimalButlerOptions): string {
   const { host = '127.0.0.1', port, certDir, restServerConfig, endpoints, keyValueStore = false, extra } = options;
+  const certs = certPathsIn(certDir);
   return dump({
     Butler: {
       restServerConfig: { enable: true, serverHost: host, serverPort: port, ...restServerConfig },
       restServerEndpointsEnable: endpoints ?? { butlerping: true },
       ...(keyValueStore ? {} : { keyValueStore: { enable: false } }),
-      cert: {
-        clientCert: join(certDir, 'client.pem'),
-        clientCertKey: join(certDir, 'client_key.pem'),
-        clientCertCA: join(certDir, 'root.pem'),
-      },
+      cert: { clientCert: certs.clientCert, clientCertKey: certs.clientKey, clientCertCA: certs.ca },
       ...extra,
     },
   });
