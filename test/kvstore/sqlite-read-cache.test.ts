@@ -44,13 +44,20 @@ function fakeDatabase(initial: Record<string, string>) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A read with nothing else going on: its version check is let finish as soon as it starts. */
+function readAlone(db: ReturnType<typeof fakeDatabase>, read: (key: string) => Promise<unknown>) {
+  return async (key: string) => {
+    const value = read(key);
+    await settle();
+    db.finishCheck();
+    return value;
+  };
+}
+
 test('a read asked for after a commit sees it, even while a check begun before the commit runs', async () => {
   const db = fakeDatabase({ k: 'old' });
   const read = createCachedReads(db.deps);
-  const first = read('k');
-  await settle();
-  db.finishCheck();
-  assert.equal(await first, 'old');
+  assert.equal(await readAlone(db, read)('k'), 'old');
 
   const early = read('k');
   db.commit('k', 'new');
@@ -68,10 +75,7 @@ test('a read asked for after a commit sees it, even while a check begun before t
 test('reads asked for during one check share the next one; unchanged rows come from memory', async () => {
   const db = fakeDatabase({ a: '1', b: '2' });
   const read = createCachedReads(db.deps);
-  const first = read('a');
-  await settle();
-  db.finishCheck();
-  assert.equal(await first, '1');
+  assert.equal(await readAlone(db, read)('a'), '1');
   assert.equal(db.rowReads, 1);
 
   const running = read('a');
@@ -87,13 +91,7 @@ test('reads asked for during one check share the next one; unchanged rows come f
 
 test('after a commit every row is read again, deletes included', async () => {
   const db = fakeDatabase({ a: '1', b: '2' });
-  const read = createCachedReads(db.deps);
-  const readNow = async (key: string) => {
-    const value = read(key);
-    await settle();
-    db.finishCheck();
-    return value;
-  };
+  const readNow = readAlone(db, createCachedReads(db.deps));
   assert.equal(await readNow('a'), '1');
   assert.equal(await readNow('b'), '2');
   db.commit('b', undefined);
@@ -106,13 +104,7 @@ test('after a commit every row is read again, deletes included', async () => {
 
 test('memory stays bounded: past maxRows the cache starts over', async () => {
   const db = fakeDatabase({ a: '1', b: '2', c: '3', d: '4' });
-  const read = createCachedReads(db.deps);
-  const readNow = async (key: string) => {
-    const value = read(key);
-    await settle();
-    db.finishCheck();
-    return value;
-  };
+  const readNow = readAlone(db, createCachedReads(db.deps));
   for (const key of ['a', 'b', 'c', 'd']) await readNow(key);
   assert.equal(db.rowReads, 4);
   await readNow('d');

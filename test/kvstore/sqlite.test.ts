@@ -32,6 +32,16 @@ async function inspect<T>(path: string, sql: string): Promise<T[]> {
   }
 }
 
+/** Two stores on one file, as two instances of the service on one host would have. */
+async function twoInstancesOnOneFile(t: { after(fn: () => Promise<void>): void }) {
+  const path = freshPath();
+  const first = await openAt(path);
+  t.after(() => first.close());
+  const second = await openAt(path);
+  t.after(() => second.close());
+  return [first, second] as const;
+}
+
 describe('sqlite key-value backend', () => {
   it('creates its folder and uses WAL journal mode', async (t) => {
     const path = freshPath();
@@ -43,11 +53,7 @@ describe('sqlite key-value backend', () => {
   });
 
   it('two instances on one file: every read sees what the other wrote or deleted, at once', async (t) => {
-    const path = freshPath();
-    const a = await openAt(path);
-    t.after(() => a.close());
-    const b = await openAt(path);
-    t.after(() => b.close());
+    const [a, b] = await twoInstancesOnOneFile(t);
     for (let round = 0; round < 20; round++) {
       await a.set('shared', 'k', `from a ${round}`, 0);
       assert.equal((await b.get('shared', 'k'))?.value, `from a ${round}`, `round ${round}`);
@@ -63,11 +69,7 @@ describe('sqlite key-value backend', () => {
   });
 
   it('a read asked for after another instance committed sees it, while earlier reads are still in flight', async (t) => {
-    const path = freshPath();
-    const writer = await openAt(path);
-    t.after(() => writer.close());
-    const reader = await openAt(path);
-    t.after(() => reader.close());
+    const [writer, reader] = await twoInstancesOnOneFile(t);
     await writer.set('shared', 'k', 'v0', 0);
     assert.equal((await reader.get('shared', 'k'))?.value, 'v0');
     for (let round = 1; round <= 20; round++) {
