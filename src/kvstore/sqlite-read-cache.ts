@@ -13,7 +13,7 @@
 export interface CachedReadsDeps {
   /** `PRAGMA data_version` on the reading connection. */
   checkVersion(): Promise<number>;
-  /** The stored row's value column for `storageKey`, undefined when there is none. */
+  /** What is stored for `storageKey`, as the caller wants it kept (parsed once); undefined when nothing is. */
   readRow(storageKey: string): Promise<unknown>;
   /** Past this many rows the cache starts over (a bound on memory, not a policy). */
   maxRows: number;
@@ -21,7 +21,7 @@ export interface CachedReadsDeps {
 
 interface CachedRow {
   readonly version: number;
-  readonly text: unknown;
+  readonly row: unknown;
 }
 
 export type CachedRead = (storageKey: string) => Promise<unknown>;
@@ -62,12 +62,12 @@ export function createCachedReads({ checkVersion, readRow, maxRows }: CachedRead
       rowsVersion = version;
     }
     const cached = rows.get(storageKey);
-    if (cached !== undefined && cached.version === version) return cached.text;
-    const text = await readRow(storageKey);
+    if (cached !== undefined && cached.version === version) return cached.row;
+    const row = await readRow(storageKey);
     if (version === rowsVersion) {
       if (rows.size >= maxRows) rows.clear();
-      rows.set(storageKey, { version, text });
+      rows.set(storageKey, { version, row });
     }
-    return text;
+    return row;
   };
 }

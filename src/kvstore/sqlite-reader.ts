@@ -36,11 +36,21 @@ function run<T>(start: (done: (error: Error | null, result: T) => void) => void)
   return new Promise((resolve, reject) => start((error, result) => (error ? reject(error) : resolve(result))));
 }
 
-/** keyv's envelope as the store configures it (plain JSON); keyv's own expiry is honoured as keyv would. */
-function unwrap(text: unknown): unknown {
+interface Envelope {
+  readonly value?: unknown;
+  readonly expires?: unknown;
+}
+
+/** keyv's envelope as the store configures it (plain JSON), parsed once per row read. */
+function parseEnvelope(text: unknown): Envelope | undefined {
   if (typeof text !== 'string') return undefined;
-  const envelope = JSON.parse(text) as { value?: unknown; expires?: unknown } | null;
-  if (envelope === null || typeof envelope !== 'object') return undefined;
+  const envelope = JSON.parse(text) as Envelope | null;
+  return envelope === null || typeof envelope !== 'object' ? undefined : envelope;
+}
+
+/** The envelope's value; keyv's own expiry is honoured as keyv would, at every read. */
+function liveValue(envelope: Envelope | undefined): unknown {
+  if (envelope === undefined) return undefined;
   if (typeof envelope.expires === 'number' && Date.now() > envelope.expires) return undefined;
   return envelope.value;
 }
@@ -64,12 +74,12 @@ export async function openSqliteReader(file: string, table: string, busyTimeoutM
       },
       readRow: async (storageKey) => {
         const rows = await run<Array<{ value?: unknown }>>((done) => byKey.all(storageKey, done));
-        return rows[0]?.value;
+        return parseEnvelope(rows[0]?.value);
       },
       maxRows: MAX_CACHED_ROWS,
     });
     return {
-      value: async (storageKey) => unwrap(await read(storageKey)),
+      value: async (storageKey) => liveValue((await read(storageKey)) as Envelope | undefined),
       query: (sql, ...parameters) => run<unknown[]>((done) => db.all(sql, parameters, done)),
       async close() {
         for (const statement of [byKey, dataVersion]) {
