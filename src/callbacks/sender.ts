@@ -4,12 +4,14 @@
  * 429 or 5xx) attempt n+1 follows retryDelayMs × 2^(n-1) later, up to maxAttempts. Any other
  * answer ends the delivery: 2xx delivered, 3xx and other 4xx refused (redirects are not
  * followed: they could lead off the allow-list). Every attempt is logged. Deliveries live in
- * memory only: stop() drops the pending ones, logged as lost.
+ * memory only: stop() drops the pending ones, logged as lost. With a secret configured every
+ * attempt is signed anew (see signature.ts), over the body serialised once for all attempts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { StartTaskCallbackSettings } from '../config/settings.js';
 import { loggableUrl } from './allow-list.js';
+import { signatureHeaders } from './signature.js';
 
 export interface CallbackSender {
   /** Starts delivering `body` to `url` (allowed and normalised); never throws. */
@@ -28,15 +30,24 @@ export function createCallbackSender(deps: {
   settings: StartTaskCallbackSettings;
   logger: Logger;
   userAgent: string;
+  /** Epoch ms for signature timestamps; tests pass their own to move time. */
+  now?: () => number;
 }): CallbackSender {
   const { settings, logger } = deps;
   const stopping = new AbortController();
 
-  async function attempt(url: string, payload: string, callbackId: string): Promise<AttemptOutcome> {
+  /** Taken per attempt: a retry carries the time it was sent, so receivers can bound replays. */
+  function signing(payload: Buffer): Record<string, string> {
+    if (settings.secret === null) return {};
+    const unixSeconds = Math.floor((deps.now ?? Date.now)() / 1000);
+    return signatureHeaders(settings.secret, payload, unixSeconds);
+  }
+
+  async function attempt(url: string, payload: Buffer, callbackId: string): Promise<AttemptOutcome> {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': deps.userAgent, 'x-callback-id': callbackId },
+        headers: { 'content-type': 'application/json', 'user-agent': deps.userAgent, 'x-callback-id': callbackId, ...signing(payload) },
         body: payload,
         redirect: 'manual',
         signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(settings.timeoutMs)]),
@@ -67,7 +78,8 @@ export function createCallbackSender(deps: {
   async function deliver(url: string, body: unknown): Promise<void> {
     const callbackId = randomUUID();
     const where = loggableUrl(url);
-    const payload = JSON.stringify(body);
+    // The bytes signed are the bytes sent, on every attempt.
+    const payload = Buffer.from(JSON.stringify(body), 'utf8');
     const meta = { callbackId, callbackUrl: where };
     for (let n = 1; n <= settings.maxAttempts; n++) {
       if (stopping.signal.aborted) break;

@@ -8,13 +8,15 @@ function withoutUrlPassword(url: string): string {
 }
 
 /**
- * The settings as they may be shown (a config dump in the log): QRS header values and the
- * Redis password are blanked, and API keys are listed as `callers`, by name and scopes only
- * (the log's redaction would blank a field named `apiKeys` whole). Paths to certificates
- * stay; their contents were never part of the settings.
+ * The settings as they may be shown (a config dump in the log): QRS header values, the
+ * Redis password and the callback secret (if one is set) are blanked, and API keys are
+ * listed as `callers`, by name and scopes only (the log's redaction would blank a field
+ * named `apiKeys` whole). Paths to certificates stay; their contents were never part of
+ * the settings.
  */
 export function redactedSettings(settings: Settings): unknown {
-  const { server, keyValueStore, qrs } = settings;
+  const { server, startTask, keyValueStore, qrs } = settings;
+  const { callback } = startTask;
   const { apiKeys, ...auth } = server.auth;
   return {
     ...settings,
@@ -22,6 +24,7 @@ export function redactedSettings(settings: Settings): unknown {
       ...server,
       auth: { ...auth, callers: apiKeys.map(({ name, scopes }) => ({ name, scopes })) },
     },
+    startTask: { ...startTask, callback: { ...callback, secret: callback.secret === null ? null : REDACTED } },
     keyValueStore: {
       ...keyValueStore,
       redis: { ...keyValueStore.redis, url: withoutUrlPassword(keyValueStore.redis.url) },

@@ -57,6 +57,8 @@ const nameValue = (sensitiveValue: boolean) =>
 const API_KEY_PATTERN = '^(sha256:[0-9a-fA-F]{64}|(?!sha256:)[\\x21-\\x7E]{16,512})$';
 // Names appear in every log line of their caller's requests: keep them plain.
 const API_KEY_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
+// Like a plain API key: unguessable, and the same bytes in every receiver's language.
+const CALLBACK_SECRET_PATTERN = '^[\\x21-\\x7E]{16,512}$';
 
 const apiKey = () =>
   Type.Object(
@@ -154,6 +156,10 @@ export const ButlerFileSchema = mapping({
       maxAttempts: integer(1, 20),
       retryDelayMs: milliseconds(1),
       timeoutMs: milliseconds(1),
+      secret: Type.Union([Type.String({ pattern: CALLBACK_SECRET_PATTERN }), Type.Null()], {
+        expected: 'a secret of 16-512 visible ASCII characters (no spaces), or null',
+        sensitive: true,
+      }),
     }),
     keyValueStore: mapping({
       enable: bool(),

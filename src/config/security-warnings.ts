@@ -13,7 +13,7 @@ export function isLoopbackHost(host: string): boolean {
  * service still starts (a plain Butler file must), but nobody should miss these lines.
  */
 export function securityWarnings(settings: Settings): string[] {
-  const { server, qrs } = settings;
+  const { server, startTask, qrs } = settings;
   const warnings: string[] = [];
   const exposed = !isLoopbackHost(server.host);
   const where = `${server.host}:${server.port}`;
@@ -40,6 +40,13 @@ export function securityWarnings(settings: Settings): string[] {
       `SECURITY: Butler.restServerConfig.trustProxy lists ${everyone}, which trusts X-Forwarded-For from every ` +
         'caller: anyone can choose the client address that logs, the audit trail and rate limits see. ' +
         'List only the reverse proxies\' addresses.',
+    );
+  }
+  if (startTask.callback.allowedUrlPrefixes.length > 0 && startTask.callback.secret === null) {
+    warnings.push(
+      'SECURITY: callbacks are on but unsigned (Butler.startTaskCallback.secret is not set): a receiver cannot ' +
+        'tell a callback from this service from a forged one. Set a secret (or STG_CALLBACK_SECRET) and check ' +
+        'X-STG-Signature in the receiver (README, "Knowing when the reload finished").',
     );
   }
   if (!qrs.useSSL) {

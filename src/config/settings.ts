@@ -110,6 +110,8 @@ export interface StartTaskCallbackSettings {
   /** Delay before the first retry; it doubles for each further retry. */
   readonly retryDelayMs: number; // .retryDelayMs
   readonly timeoutMs: number; // .timeoutMs: one delivery attempt
+  /** HMAC-SHA256 key every delivery is signed with; null = deliveries unsigned. */
+  readonly secret: string | null; // .secret
 }
 
 export type KvBackend = 'sqlite' | 'redis' | 'memory';

@@ -81,6 +81,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
         maxAttempts: butler.startTaskCallback.maxAttempts,
         retryDelayMs: butler.startTaskCallback.retryDelayMs,
         timeoutMs: butler.startTaskCallback.timeoutMs,
+        secret: butler.startTaskCallback.secret,
       },
     },
     keyValueStore: {

@@ -87,7 +87,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     idempotencyWindowSeconds: 86400,
     scriptLogTailLines: 25,
     maxWaitSeconds: 3600,
-    callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000 },
+    callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000, secret: null },
   });
   assert.equal(settings.keyValueStore.enable, true);
   assert.equal(settings.keyValueStore.maxKeysPerNamespace, 250);
@@ -147,7 +147,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       idempotencyWindowSeconds: 86400,
       scriptLogTailLines: 25,
       maxWaitSeconds: 3600,
-      callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000 },
+      callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000, secret: null },
     },
     keyValueStore: {
       enable: true,

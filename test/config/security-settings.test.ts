@@ -238,3 +238,49 @@ test('startup warning: a trustProxy range of every address lets any caller choos
     assert.match(warnings[0]!, new RegExp(`^SECURITY: Butler\\.restServerConfig\\.trustProxy lists ${everyone.replace(/\./g, '\\.')}, which trusts X-Forwarded-For from every caller`));
   }
 });
+
+test('callback secret: null by default, set in the file, overridden by STG_CALLBACK_SECRET', (t) => {
+  const secret = 'file-callback-secret-3c9d';
+  const none = writeConfig(t, ['  startTaskCallback:', '    allowedUrlPrefixes: [https://hooks.example.com/]']);
+  assert.equal(loadSettings(none, { env: {} }).startTask.callback.secret, null);
+  const file = writeConfig(t, ['  startTaskCallback:', `    secret: ${secret}`]);
+  assert.equal(loadSettings(file, { env: {} }).startTask.callback.secret, secret);
+  assert.equal(loadSettings(file, { env: { STG_CALLBACK_SECRET: 'env-callback-secret-81ab' } }).startTask.callback.secret, 'env-callback-secret-81ab');
+  assert.equal(loadSettings(file, { env: { STG_CALLBACK_SECRET: '' } }).startTask.callback.secret, secret, 'an empty variable is ignored');
+});
+
+test('callback secret: a short, spaced or non-text secret is refused, naming its source, never repeating it', (t) => {
+  const cases: [string, string[], Record<string, string>, RegExp][] = [
+    ['too short', ['  startTaskCallback:', '    secret: short-cb-secret'], {}, /config\.yaml: Butler\.startTaskCallback\.secret must be a secret of 16-512 visible ASCII characters \(no spaces\), or null, \(the value is not shown/],
+    ['a space', ['  startTaskCallback:', '    secret: "short-cb-secret with space"'], {}, /startTaskCallback\.secret must be a secret of 16-512/],
+    ['a number', ['  startTaskCallback:', '    secret: 12345678901234567890'], {}, /startTaskCallback\.secret must be a secret of 16-512/],
+    ['empty text', ['  startTaskCallback:', '    secret: ""'], {}, /startTaskCallback\.secret must be a secret of 16-512/],
+    ['from the environment', ['  logLevel: info'], { STG_CALLBACK_SECRET: 'short-cb-secret' }, /^environment variable STG_CALLBACK_SECRET: Butler\.startTaskCallback\.secret must be/],
+  ];
+  for (const [name, lines, env, expected] of cases) {
+    const problems = problemsOf(() => loadSettings(writeConfig(t, lines), { env }));
+    assert.equal(problems.length, 1, `${name}: ${problems.join('\n')}`);
+    assert.match(problems[0]!, expected, name);
+    for (const secret of ['short-cb-secret', '12345678901234567890']) assert.ok(!problems[0]!.includes(secret), `${name}: the secret was repeated`);
+  }
+});
+
+test('the redacted dump blanks the callback secret and shows whether one is set', () => {
+  const secret = 'dump-callback-secret-6e0f';
+  const dumpOf = (value: string | null) =>
+    redactedSettings(testSettings({ startTask: { callback: { secret: value } } })) as { startTask: { callback: { secret: unknown } } };
+  const dump = dumpOf(secret);
+  assert.equal(dump.startTask.callback.secret, '[REDACTED]');
+  assert.ok(!JSON.stringify(dump).includes(secret));
+  assert.equal(dumpOf(null).startTask.callback.secret, null);
+});
+
+test('startup warning: callbacks on without a secret are unsigned', () => {
+  const warningsFor = (callback: DeepPartial<Settings['startTask']['callback']>) =>
+    securityWarnings(testSettings({ qrs: { rejectUnauthorized: true }, server: { rateLimit: { maxPerMinute: 100 } }, startTask: { callback } }));
+  assert.deepEqual(warningsFor({ allowedUrlPrefixes: [] }), [], 'callbacks off: nothing to sign');
+  assert.deepEqual(warningsFor({ allowedUrlPrefixes: ['https://hooks.example.com/'], secret: 'warning-test-secret-0a1b' }), []);
+  const unsigned = warningsFor({ allowedUrlPrefixes: ['https://hooks.example.com/'], secret: null });
+  assert.equal(unsigned.length, 1);
+  assert.match(unsigned[0]!, /^SECURITY: callbacks are on but unsigned \(Butler\.startTaskCallback\.secret is not set\).*STG_CALLBACK_SECRET/);
+});

@@ -2,7 +2,7 @@
  * Secrets hygiene: everything the service logs, at the most verbose level, while callers
  * use (and misuse) API keys, client certificates and the key-value store, is searched for
  * the secrets involved: API keys and their digests, key-value values, certificate and key
- * PEM text, the Redis password. None may appear. Once in process, once through main.ts with
+ * PEM text, the Redis password, the callback secret. None may appear. Once in process, once through main.ts with
  * a config file (which also dumps the effective configuration at debug level).
  */
 import assert from 'node:assert/strict';
@@ -20,12 +20,15 @@ import { httpsOptions } from '../../src/service.js';
 import { TASKS } from '../starttask/harness.js';
 import { AUTH_ON, KEYS, sha256Hex } from '../helpers/api-keys.js';
 import { buildTestApp, listen, testSettings } from '../helpers/app.js';
+import { startReceiver } from '../helpers/callback-receiver.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { listeningUrl, spawnTs } from '../helpers/process.js';
 import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const VALUES = ['kv-secret-value-3b7e91', 'kv-secret-start-value-c05d2f', 'kv-secret-too-long-value-'.padEnd(80, 'z')];
 const REDIS_PASSWORD = 'redis-pw-4e8a1c77';
+const CALLBACK_SECRET = 'callback-secret-9b1f6d2e';
 
 let simulator: TestSimulator;
 let dir: string;
@@ -54,6 +57,7 @@ function secrets(certs: CertBundle): string[] {
     ...VALUES,
     ...pemFragments(certs),
     REDIS_PASSWORD,
+    CALLBACK_SECRET,
     '-----BEGIN',
   ];
 }
@@ -92,6 +96,7 @@ function httpsCall(
 test('in process, at silly level: keys, values, certificates and passwords never reach the log', async (t) => {
   const { logger, lines } = createCapturingLogger('silly');
   const { certs, certPaths, sim } = simulator;
+  const receiver = await startReceiver(t, { verify: { secret: CALLBACK_SECRET } });
   const settings = testSettings({
     server: {
       auth: AUTH_ON,
@@ -99,6 +104,7 @@ test('in process, at silly level: keys, values, certificates and passwords never
       tls: { enable: true, cert: certPaths.serverCert, key: certPaths.serverKey, ca: null, clientCa: certPaths.ca },
     },
     keyValueStore: { maxValueLength: 40, redis: { url: `redis://user:${REDIS_PASSWORD}@127.0.0.1:1` } },
+    startTask: { callback: { allowedUrlPrefixes: [`${receiver.base}/`], secret: CALLBACK_SECRET } },
     qrs: {
       ...qrsSettingsOf(simulator),
       retries: 0,
@@ -136,7 +142,8 @@ test('in process, at silly level: keys, values, certificates and passwords never
     { type: 'starttaskid', payload: { taskId: TASKS.app1.taskId } },
     { type: 'keyvaluestore', payload: { namespace: 'params', key: 'p', value: VALUES[1] } },
   ]);
-  await httpsCall(base, '/v4/reloadtask/-/start', { method: 'PUT', body: startBody, headers: { ...json, ...as(KEYS.starter) }, client: certs, ca: certs.caCert });
+  const callbackUrl = encodeURIComponent(`${receiver.base}/done`);
+  await httpsCall(base, `/v4/reloadtask/-/start?callbackUrl=${callbackUrl}`, { method: 'PUT', body: startBody, headers: { ...json, ...as(KEYS.starter) }, client: certs, ca: certs.caCert });
   await httpsCall(base, '/v4/reloadtask/-/start', { method: 'PUT', body: startBody, headers: { ...json, ...as(KEYS.reader) }, client: certs, ca: certs.caCert });
   await httpsCall(base, '/v4/keyvalues/ns/k', { method: 'DELETE', headers: as(KEYS.writer), client: certs, ca: certs.caCert });
   assert.equal(await httpsCall(base, '/health', { ca: certs.caCert }), 0, 'no client certificate: refused');
@@ -145,6 +152,8 @@ test('in process, at silly level: keys, values, certificates and passwords never
   // The flows above really ran: the pair was stored and read, the task started.
   assert.deepEqual(sim.stats.starts, [TASKS.app1.taskId]);
   assert.equal((await kv.get('params', 'p'))?.value, VALUES[1]);
+  await waitUntil(() => lines().some((line) => line.includes('delivered')), 'the signed callback to be delivered');
+  assert.deepEqual(receiver.received.map((r) => r.verified), [true]);
   const text = lines().join('\n');
   assert.match(text, /"caller":"writer"/);
   assert.match(text, /rate limit: Redis at 127\.0\.0\.1:1/);
@@ -174,6 +183,8 @@ test('through main.ts at --loglevel silly: the config dump and request logs hold
       '  restServerEndpointsEnable:',
       '    keyValueStore: true',
       '    apiListEnabledEndpoints: true',
+      '  startTaskCallback:',
+      `    secret: ${CALLBACK_SECRET}`,
       '  keyValueStore:',
       '    backend: memory',
       '    redis:',
@@ -200,6 +211,7 @@ test('through main.ts at --loglevel silly: the config dump and request logs hold
   const output = run.output();
   assert.match(output, /effective configuration \(secrets redacted\)/);
   assert.match(output, /"name":"writer"/, 'the dump names the keys');
+  assert.match(output, /"secret":"\[REDACTED\]"/, 'the dump says a callback secret is set');
   assert.match(output, /SECURITY: QRS's server certificate is not verified/);
   assertNoSecrets(output, certs);
 });

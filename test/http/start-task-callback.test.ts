@@ -1,49 +1,17 @@
 /**
  * ?callbackUrl= end to end: the app over real HTTP, the simulator over mutual TLS, and a
- * local receiver on 127.0.0.1 that records every POST it gets.
+ * local receiver on 127.0.0.1 that records every POST it gets (and checks signatures).
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { WaitedStartTaskResponse } from '../../src/waiting/index.js';
+import { startReceiver as startCallbackReceiver, type ReceiverOptions } from '../helpers/callback-receiver.js';
 import { waitUntil } from '../helpers/wait.js';
 import { call, startHarness, TASKS } from '../starttask/harness.js';
 
 const { app1, app2 } = TASKS;
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: WaitedStartTaskResponse;
-}
-
-/** A receiver answering each POST with the next status of `statuses` (then 200). */
-async function startReceiver(t: TestContext, statuses: number[] = []) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  /** Resolves once `count` POSTs arrived. */
-  async function got(count: number): Promise<Received[]> {
-    const deadline = Date.now() + 20_000;
-    while (received.length < count) {
-      assert.ok(Date.now() < deadline, `the receiver got ${received.length} of ${count} callbacks within 20 s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return received;
-  }
-  return { base, received, got };
-}
+const startReceiver = (t: TestContext, options?: ReceiverOptions) => startCallbackReceiver<WaitedStartTaskResponse>(t, options);
 
 test('a callback receives the answer with final execution states once every reload finished', async (t) => {
   const receiver = await startReceiver(t);
@@ -66,6 +34,8 @@ test('a callback receives the answer with final execution states once every relo
   assert.match(String(delivered.headers['content-type']), /^application\/json/);
   assert.match(String(delivered.headers['x-callback-id']), /^[0-9a-f-]{36}$/);
   assert.match(String(delivered.headers['user-agent']), /^sense-task-gateway\//);
+  assert.equal(delivered.headers['x-stg-signature'], undefined, 'no secret configured: unsigned, as before');
+  assert.equal(delivered.headers['x-stg-timestamp'], undefined);
   const body = delivered.body;
   assert.deepEqual(body.tasksId, started.tasksId);
   assert.deepEqual(body.wait, { outcome: 'finished', finished: true, timeoutSeconds: 3600 });
@@ -91,7 +61,7 @@ test('with wait=true and a callback, the caller and the receiver get the same an
 });
 
 test('a failed delivery is retried with backoff, each attempt logged', async (t) => {
-  const receiver = await startReceiver(t, [503, 500]);
+  const receiver = await startReceiver(t, { statuses: [503, 500] });
   const h = await startHarness(t, {
     settings: { startTask: { callback: { allowedUrlPrefixes: [`${receiver.base}/`], retryDelayMs: 50, maxAttempts: 5 } } },
   });
@@ -109,8 +79,8 @@ test('a failed delivery is retried with backoff, each attempt logged', async (t)
 });
 
 test('a receiver that refuses (4xx) is not retried; one that never works is given up after maxAttempts', async (t) => {
-  const refusing = await startReceiver(t, [404]);
-  const failing = await startReceiver(t, [500, 500]);
+  const refusing = await startReceiver(t, { statuses: [404] });
+  const failing = await startReceiver(t, { statuses: [500, 500] });
   const h = await startHarness(t, {
     settings: {
       startTask: { callback: { allowedUrlPrefixes: [`${refusing.base}/`, `${failing.base}/`], retryDelayMs: 20, maxAttempts: 2 } },
@@ -128,6 +98,53 @@ test('a receiver that refuses (4xx) is not retried; one that never works is give
   }
   assert.equal(refusing.received.length, 1);
   assert.equal(failing.received.length, 2);
+});
+
+test('with a secret, every attempt is signed and a receiver checks it with node:crypto; the secret is never logged', async (t) => {
+  const secret = 'cb-secret-7f3a9c1e5b2d4f60';
+  const receiver = await startReceiver(t, { statuses: [503], verify: { secret } });
+  const h = await startHarness(t, {
+    settings: { startTask: { callback: { allowedUrlPrefixes: [`${receiver.base}/hooks`], retryDelayMs: 20, secret } } },
+  });
+  const before = Math.floor(Date.now() / 1000);
+  await call(h.base, `/v4/reloadtask/${app1.taskId}/start?callbackUrl=${encodeURIComponent(`${receiver.base}/hooks?run=7`)}`);
+  const attempts = await receiver.got(2);
+  await waitUntil(() => h.logLines().some((line) => line.includes('attempt 2/5: HTTP 200, delivered')), 'the delivery to be logged');
+  assert.deepEqual(attempts.map((a) => a.verified), [true, true], 'both attempts carry a valid signature');
+  for (const { headers } of attempts) {
+    assert.match(String(headers['x-stg-signature']), /^sha256=[0-9a-f]{64}$/);
+    const timestamp = Number(headers['x-stg-timestamp']);
+    assert.ok(timestamp >= before && timestamp <= Math.floor(Date.now() / 1000), `timestamp ${timestamp} is the send time`);
+  }
+  assert.deepEqual(attempts[1]?.raw, attempts[0]?.raw, 'the same bytes on every attempt');
+  assert.equal(attempts[0]?.body.executions[0]?.taskId, app1.taskId);
+  assert.ok(!h.logLines().some((line) => line.includes(secret)), 'the secret is not in the log');
+});
+
+test('a prefix without a trailing "/" admits its own path segment only; encoded slashes in the path are a 400', async (t) => {
+  const receiver = await startReceiver(t);
+  const h = await startHarness(t, { settings: { startTask: { callback: { allowedUrlPrefixes: [`${receiver.base}/hooks`] } } } });
+  const refused: Array<[string, RegExp]> = [
+    [`${receiver.base}/hooksevil/`, /must start with one of Butler\.startTaskCallback\.allowedUrlPrefixes, at a path segment boundary/],
+    [`${receiver.base}/hooksevil`, /at a path segment boundary/],
+    [`${receiver.base}/hooks/..%2Fadmin`, /must not have an encoded slash or backslash \(%2F, %5C\) in its path \(got http:\/\/127\.0\.0\.1:\d+\/hooks\/\.\.%2Fadmin\)/],
+    [`${receiver.base}/hooks/..%2fadmin`, /encoded slash or backslash/],
+    [`${receiver.base}/hooks/..%5Cadmin`, /encoded slash or backslash/],
+    [`${receiver.base}/hooks/..%5cadmin`, /encoded slash or backslash/],
+  ];
+  for (const [url, message] of refused) {
+    const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?callbackUrl=${encodeURIComponent(url)}`);
+    assert.equal(answer.status, 400, url);
+    assert.match(String((answer.body as { message: string }).message), message, url);
+  }
+  assert.equal(h.sim.stats.requestCount(), 0, 'nothing was looked up or started');
+
+  for (const path of ['/hooks', '/hooks/qlik', '/hooks?run=1']) {
+    const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?callbackUrl=${encodeURIComponent(`${receiver.base}${path}`)}`);
+    assert.equal(answer.status, 200, path);
+  }
+  const delivered = await receiver.got(3);
+  assert.deepEqual(delivered.map((r) => r.path).sort(), ['/hooks', '/hooks/qlik', '/hooks?run=1']);
 });
 
 test('a callbackUrl off the allow-list is a 400 before anything starts, and nothing is sent', async (t) => {

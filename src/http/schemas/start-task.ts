@@ -45,8 +45,9 @@ export const StartTaskQuery = Type.Object({
       maxLength: 2048,
       description:
         'Extension: once every started task is final (or timeoutSeconds passed), POST the answer with the final ' +
-        'execution states to this URL. It must start with one of Butler.startTaskCallback.allowedUrlPrefixes ' +
-        '(empty by default: callbacks off), else 400 and nothing starts. Retried with backoff; lost if the service stops.',
+        'execution states to this URL. It must start with one of Butler.startTaskCallback.allowedUrlPrefixes, at a ' +
+        'path segment boundary (empty by default: callbacks off), else 400 and nothing starts. Signed ' +
+        '(X-STG-Signature) when Butler.startTaskCallback.secret is set. Retried with backoff; lost if the service stops.',
       examples: ['https://airflow.example.com/hooks/qlik-reload'],
     }),
   ),
