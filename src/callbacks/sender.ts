@@ -7,7 +7,9 @@
  * memory only: stop() drops the pending ones, logged as lost.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'winston';
+import { callSignal } from '../call-signal.js';
 import type { StartTaskCallbackSettings } from '../config/settings.js';
 import { loggableUrl } from './allow-list.js';
 
@@ -28,18 +30,23 @@ export function createCallbackSender(deps: {
   settings: StartTaskCallbackSettings;
   logger: Logger;
   userAgent: string;
+  /** Aborted by stop(), ending every delivery; absent: the sender makes its own. */
+  stopping?: AbortController;
 }): CallbackSender {
   const { settings, logger } = deps;
-  const stopping = new AbortController();
+  const stopping = deps.stopping ?? new AbortController();
+  // Every delivery in flight or waiting to retry listens on this one signal.
+  setMaxListeners(0, stopping.signal);
 
   async function attempt(url: string, payload: string, callbackId: string): Promise<AttemptOutcome> {
+    const call = callSignal(stopping.signal, AbortSignal.timeout(settings.timeoutMs));
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': deps.userAgent, 'x-callback-id': callbackId },
         body: payload,
         redirect: 'manual',
-        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(settings.timeoutMs)]),
+        signal: call.signal,
       });
       await res.body?.cancel();
       const detail = `HTTP ${res.status}`;
@@ -49,6 +56,8 @@ export function createCallbackSender(deps: {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return { kind: 'retry', detail: timedOut ? `no answer within ${settings.timeoutMs} ms` : `${String(error)}${cause}` };
+    } finally {
+      call.release();
     }
   }
 
