@@ -147,7 +147,7 @@ test('memory stays bounded by bytes: reading far more than maxBytes keeps at mos
   await readNow('k299');
   assert.equal(db.rowReads, 300, 'the latest row came from memory');
   await readNow('k000');
-  assert.equal(db.rowReads, 301, 'the first row was not kept: it was 29 bounds ago');
+  assert.equal(db.rowReads, 301, 'the first row is no longer kept');
 });
 
 test('a row bigger than an eighth of maxBytes is read each time, never kept', async () => {
