@@ -8,7 +8,9 @@
  * attempt is signed anew (see signature.ts), over the body serialised once for all attempts.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'winston';
+import { callSignal } from '../call-signal.js';
 import type { StartTaskCallbackSettings } from '../config/settings.js';
 import { loggableUrl } from './allow-list.js';
 import { signatureHeaders } from './signature.js';
@@ -32,9 +34,13 @@ export function createCallbackSender(deps: {
   userAgent: string;
   /** Epoch ms for signature timestamps; tests pass their own to move time. */
   now?: () => number;
+  /** Aborted by stop(), ending every delivery; absent: the sender makes its own. */
+  stopping?: AbortController;
 }): CallbackSender {
   const { settings, logger } = deps;
-  const stopping = new AbortController();
+  const stopping = deps.stopping ?? new AbortController();
+  // Every delivery in flight or waiting to retry listens on this one signal.
+  setMaxListeners(0, stopping.signal);
 
   /** Taken per attempt: a retry carries the time it was sent, so receivers can bound replays. */
   function signing(payload: Buffer): Record<string, string> {
@@ -44,13 +50,14 @@ export function createCallbackSender(deps: {
   }
 
   async function attempt(url: string, payload: Buffer, callbackId: string): Promise<AttemptOutcome> {
+    const call = callSignal(stopping.signal, AbortSignal.timeout(settings.timeoutMs));
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': deps.userAgent, 'x-callback-id': callbackId, ...signing(payload) },
         body: payload,
         redirect: 'manual',
-        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(settings.timeoutMs)]),
+        signal: call.signal,
       });
       await res.body?.cancel();
       const detail = `HTTP ${res.status}`;
@@ -60,6 +67,8 @@ export function createCallbackSender(deps: {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return { kind: 'retry', detail: timedOut ? `no answer within ${settings.timeoutMs} ms` : `${String(error)}${cause}` };
+    } finally {
+      call.release();
     }
   }
 

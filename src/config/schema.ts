@@ -170,7 +170,7 @@ export const ButlerFileSchema = mapping({
       maxValueLength: integer(1),
       maxNamespaceLength: integer(1),
       sweepIntervalMs: milliseconds(1),
-      sqlite: mapping({ path: text() }),
+      sqlite: mapping({ path: text(), readCacheMaxBytes: integer(0) }),
       redis: mapping({
         url: Type.String({
           pattern: '^rediss?://',

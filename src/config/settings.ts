@@ -125,8 +125,14 @@ export interface KeyValueStoreSettings {
   readonly maxValueLength: number; // .maxValueLength (ours)
   readonly maxNamespaceLength: number; // .maxNamespaceLength (ours)
   readonly sweepIntervalMs: number; // .sweepIntervalMs (ours)
-  readonly sqlite: { readonly path: string }; // .sqlite.path
+  readonly sqlite: SqliteSettings; // .sqlite
   readonly redis: { readonly url: string; readonly keyPrefix: string }; // .redis.url / .keyPrefix
+}
+
+export interface SqliteSettings {
+  readonly path: string; // .path
+  /** Memory the read cache may hold, in bytes (as it counts them); 0 = no cache. */
+  readonly readCacheMaxBytes: number; // .readCacheMaxBytes (ours)
 }
 
 export type FilterQuoteEscape = 'backslash' | 'double';

@@ -93,7 +93,10 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       maxValueLength: kv.maxValueLength,
       maxNamespaceLength: kv.maxNamespaceLength,
       sweepIntervalMs: kv.sweepIntervalMs,
-      sqlite: { path: resolvePath(['Butler', 'keyValueStore', 'sqlite', 'path'], kv.sqlite.path) },
+      sqlite: {
+        path: resolvePath(['Butler', 'keyValueStore', 'sqlite', 'path'], kv.sqlite.path),
+        readCacheMaxBytes: kv.sqlite.readCacheMaxBytes,
+      },
       redis: { url: kv.redis.url, keyPrefix: kv.redis.keyPrefix },
     },
     qrs: {

@@ -9,7 +9,7 @@ import { openSqliteBackend } from './sqlite-backend.js';
 export async function openBackend(settings: KeyValueStoreSettings, logger: Logger): Promise<KvBackend> {
   switch (settings.backend) {
     case 'sqlite':
-      return openSqliteBackend(settings.sqlite.path);
+      return openSqliteBackend(settings.sqlite);
     case 'redis':
       return openRedisBackend({ url: settings.redis.url, keyPrefix: settings.redis.keyPrefix, logger });
     case 'memory':

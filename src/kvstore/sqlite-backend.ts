@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
+import type { SqliteSettings } from '../config/settings.js';
 import type { CountLimits, KvBackend } from './backend.js';
 import { checkCountLimits, type LiveData } from './count-limits.js';
 import { KEYV_OPTIONS } from './keyv-options.js';
@@ -72,8 +73,8 @@ async function closeQuietly(connection: Connection): Promise<void> {
  * synchronous=FULL, so a write resolves only once it is on disk), and a read-only reader
  * with its GET statement prepared once (sqlite-reader.ts) that sees committed data only.
  */
-export async function openSqliteBackend(path: string): Promise<KvBackend> {
-  const file = resolve(path);
+export async function openSqliteBackend(settings: SqliteSettings): Promise<KvBackend> {
+  const file = resolve(settings.path);
   await mkdir(dirname(file), { recursive: true });
 
   const writer = connect(file);
@@ -88,7 +89,11 @@ export async function openSqliteBackend(path: string): Promise<KvBackend> {
   }
   let reader;
   try {
-    reader = await openSqliteReader(file, VALUES_TABLE, BUSY_TIMEOUT_MS);
+    reader = await openSqliteReader(file, {
+      table: VALUES_TABLE,
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      cacheMaxBytes: settings.readCacheMaxBytes,
+    });
   } catch (error) {
     await closeQuietly(writer);
     throw error;

@@ -1,5 +1,5 @@
 import sqlite3 from 'sqlite3';
-import { createCachedReads } from './sqlite-read-cache.js';
+import { createCachedReads, type CacheHeld, type SizedRow } from './sqlite-read-cache.js';
 import type { SqlQuery } from './sqlite-transactions.js';
 
 /**
@@ -14,6 +14,8 @@ import type { SqlQuery } from './sqlite-transactions.js';
 export interface SqliteReader {
   /** The value keyv stored under `storageKey` (its envelope unwrapped), or undefined. */
   value(storageKey: string): Promise<unknown>;
+  /** What the read cache holds now, by its own accounting. */
+  cached(): CacheHeld;
   query: SqlQuery;
   close(): Promise<void>;
 }
@@ -41,11 +43,16 @@ interface Envelope {
   readonly expires?: unknown;
 }
 
-/** keyv's envelope as the store configures it (plain JSON), parsed once per row read. */
-function parseEnvelope(text: unknown): Envelope | undefined {
-  if (typeof text !== 'string') return undefined;
+/**
+ * keyv's envelope as the store configures it (plain JSON), parsed once per row read. Its
+ * size is counted as the length of the JSON text: the parsed envelope holds the same
+ * strings (one byte a character for Latin-1 text, two for other text) and a few numbers.
+ */
+function parseEnvelope(text: unknown): SizedRow {
+  if (typeof text !== 'string') return { row: undefined, bytes: 0 };
   const envelope = JSON.parse(text) as Envelope | null;
-  return envelope === null || typeof envelope !== 'object' ? undefined : envelope;
+  const row = envelope === null || typeof envelope !== 'object' ? undefined : envelope;
+  return { row, bytes: text.length };
 }
 
 /** The envelope's value; keyv's own expiry is honoured as keyv would, at every read. */
@@ -55,7 +62,15 @@ function liveValue(envelope: Envelope | undefined): unknown {
   return envelope.value;
 }
 
-export async function openSqliteReader(file: string, table: string, busyTimeoutMs: number): Promise<SqliteReader> {
+export interface SqliteReaderOptions {
+  readonly table: string;
+  readonly busyTimeoutMs: number;
+  /** Bound of the read cache's memory; 0 turns it off. */
+  readonly cacheMaxBytes: number;
+}
+
+export async function openSqliteReader(file: string, options: SqliteReaderOptions): Promise<SqliteReader> {
+  const { table, busyTimeoutMs, cacheMaxBytes } = options;
   const db = await opened(file);
   try {
     db.configure('busyTimeout', busyTimeoutMs);
@@ -65,7 +80,7 @@ export async function openSqliteReader(file: string, table: string, busyTimeoutM
     // `all`, not `get`: it steps to the end, which ends the statement's read transaction.
     // `get` stops at the row and leaves the snapshot open, so later reads on this
     // connection would not see newer commits.
-    const read = createCachedReads({
+    const cache = createCachedReads({
       checkVersion: async () => {
         const rows = await run<Array<{ data_version?: unknown }>>((done) => dataVersion.all(done));
         const version = rows[0]?.data_version;
@@ -77,9 +92,11 @@ export async function openSqliteReader(file: string, table: string, busyTimeoutM
         return parseEnvelope(rows[0]?.value);
       },
       maxRows: MAX_CACHED_ROWS,
+      maxBytes: cacheMaxBytes,
     });
     return {
-      value: async (storageKey) => liveValue((await read(storageKey)) as Envelope | undefined),
+      value: async (storageKey) => liveValue((await cache.read(storageKey)) as Envelope | undefined),
+      cached: cache.held,
       query: (sql, ...parameters) => run<unknown[]>((done) => db.all(sql, parameters, done)),
       async close() {
         for (const statement of [byKey, dataVersion]) {

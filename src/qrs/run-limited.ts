@@ -1,3 +1,5 @@
+import { callSignal } from '../call-signal.js';
+
 /**
  * Runs the calls of one lookup with at most `limit` in flight. The first failure cancels
  * the rest (those not yet sent are never sent) and is what the whole rejects with.
@@ -8,7 +10,8 @@ export async function runLimited<T>(
   outer: AbortSignal | undefined,
 ): Promise<T[]> {
   const failure = new AbortController();
-  const signal = outer === undefined ? failure.signal : AbortSignal.any([outer, failure.signal]);
+  const lookup = callSignal(outer, failure.signal);
+  const { signal } = lookup;
   const results = new Array<T>(calls.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -22,6 +25,8 @@ export async function runLimited<T>(
   } catch (error) {
     failure.abort();
     throw error;
+  } finally {
+    lookup.release();
   }
   return results;
 }

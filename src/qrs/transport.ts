@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'winston';
+import { callSignal } from '../call-signal.js';
 import type { QrsSettings } from '../config/settings.js';
 import { RequestCancelledError } from '../errors.js';
 import { qrsOperationOf, type QrsCallMetrics, type QrsCallOutcome } from '../metrics/index.js';
@@ -134,6 +135,8 @@ export interface QrsTransportDeps {
   logger: Logger;
   /** Counts and times every call (stg_qrs_*); absent: nothing is recorded. */
   metrics?: QrsCallMetrics;
+  /** Aborted by close(), ending every call in flight; absent: the transport makes its own. */
+  closing?: AbortController;
 }
 
 function outcomeOf(error: unknown): QrsCallOutcome {
@@ -146,7 +149,7 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
   const { logger, metrics } = deps;
   const agent = buildAgent(settings);
   const baseUrl = buildBaseUrl(settings);
-  const closing = new AbortController();
+  const closing = deps.closing ?? new AbortController();
   // Every in-flight call listens on this one signal; dozens at once are normal, not a leak.
   setMaxListeners(0, closing.signal);
   const instance: AxiosInstance = axios.create({
@@ -191,13 +194,14 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
     let response: AxiosResponse<unknown>;
     let statusError: AxiosError | undefined;
     const abandonable = call.signal !== undefined && call.method === 'GET';
+    const linked = abandonable ? callSignal(closing.signal, call.signal) : undefined;
     try {
       response = await instance.request({
         method: call.method,
         url: call.path,
         params: { ...call.query, xrfkey, ...(call.filter === undefined ? {} : { filter: call.filter }) },
         headers: { 'X-Qlik-Xrfkey': xrfkey },
-        signal: abandonable ? AbortSignal.any([closing.signal, call.signal]) : closing.signal,
+        signal: linked?.signal ?? closing.signal,
       });
     } catch (error) {
       if (abandonable && call.signal?.aborted && !closing.signal.aborted) throw cancelled(context);
@@ -205,6 +209,8 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
       // A non-2xx answer: still an answer (404 means "no such task" to a start).
       response = error.response;
       statusError = error;
+    } finally {
+      linked?.release();
     }
     const answer: QrsAnswer = {
       status: response.status,
@@ -259,11 +265,13 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
         throw outcome.error;
       }
       logger.debug(`${outcome.error.message}; retry ${attemptNumber} of ${settings.retries}`);
-      const waitSignal = qrsCall.signal === undefined ? closing.signal : AbortSignal.any([closing.signal, qrsCall.signal]);
+      const wait = callSignal(closing.signal, qrsCall.signal);
       try {
-        await sleep(retryDelayMs(attemptNumber), undefined, { signal: waitSignal });
+        await sleep(retryDelayMs(attemptNumber), undefined, { signal: wait.signal });
       } catch {
         // Aborted by close() or by the request; the next loop turn reports which.
+      } finally {
+        wait.release();
       }
     }
   }
@@ -289,9 +297,17 @@ export function createQrsTransport(settings: QrsSettings, deps: QrsTransportDeps
   }
 
   async function stream<T>(streamCall: QrsStreamCall<T>): Promise<T> {
+    const download = callSignal(closing.signal, AbortSignal.timeout(streamCall.timeoutMs));
+    try {
+      return await streamWith(streamCall, download.signal);
+    } finally {
+      download.release();
+    }
+  }
+
+  async function streamWith<T>(streamCall: QrsStreamCall<T>, signal: AbortSignal): Promise<T> {
     const context: QrsCallContext = { method: 'GET', endpoint: `/qrs${streamCall.path}` };
     const xrfkey = createXrfkey();
-    const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(streamCall.timeoutMs)]);
     let body: Readable;
     try {
       const response = await instance.request<Readable>({

@@ -158,7 +158,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       maxValueLength: 1048576,
       maxNamespaceLength: 1024,
       sweepIntervalMs: 60000,
-      sqlite: { path: path.join(path.dirname(file), 'data/keyvalues.sqlite') },
+      sqlite: { path: path.join(path.dirname(file), 'data/keyvalues.sqlite'), readCacheMaxBytes: 16777216 },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sense-task-gateway' },
     },
     qrs: {
@@ -376,6 +376,11 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'unknown backend',
       yaml: 'Butler:\n  keyValueStore:\n    backend: mongo\n',
       expected: '{file}: Butler.keyValueStore.backend must be one of "sqlite", "redis", "memory", got "mongo"',
+    },
+    {
+      name: 'negative read cache bound',
+      yaml: 'Butler:\n  keyValueStore:\n    sqlite:\n      readCacheMaxBytes: -1\n',
+      expected: '{file}: Butler.keyValueStore.sqlite.readCacheMaxBytes must be an integer >= 0, got -1',
     },
     {
       name: 'section that is not a mapping',

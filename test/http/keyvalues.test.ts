@@ -14,7 +14,7 @@ import winston from 'winston';
 import type { KeyValueStoreSettings } from '../../src/config/settings.js';
 import { createKvStore } from '../../src/kvstore/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
-import { buildTestApp, listen, testSettings } from '../helpers/app.js';
+import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
 import { startRedis } from '../helpers/redis.js';
 
 const silent = winston.createLogger({ silent: true });
@@ -28,7 +28,7 @@ interface Answer {
 interface Backend {
   name: 'memory' | 'sqlite';
   /** The store settings for one test; files it makes are removed by `t.after`. */
-  settings(t: TestContext): Promise<Partial<KeyValueStoreSettings>>;
+  settings(t: TestContext): Promise<DeepPartial<KeyValueStoreSettings>>;
 }
 
 async function sqliteFile(t: TestContext): Promise<string> {
@@ -52,7 +52,7 @@ function sqliteConnection(t: TestContext, path: string): KeyvSqlite {
 /** A running app with a real store behind a real socket (method override needs one). */
 async function serve(
   t: TestContext,
-  options: { backend?: Backend; store?: Partial<KeyValueStoreSettings>; now?: () => number; kv?: KvStore | null } = {},
+  options: { backend?: Backend; store?: DeepPartial<KeyValueStoreSettings>; now?: () => number; kv?: KvStore | null } = {},
 ): Promise<{
   app: FastifyInstance;
   kv: KvStore | null;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { Logger } from 'winston';
 import winston from 'winston';
-import type { KeyValueStoreSettings } from '../../src/config/settings.js';
+import type { KeyValueStoreSettings, SqliteSettings } from '../../src/config/settings.js';
 import { ServiceError } from '../../src/errors.js';
 import { KvLimitError, KvUnavailableError, type KvLimitName } from '../../src/kvstore/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
@@ -44,13 +44,13 @@ const MINUTE = 60_000;
 export function storeSettings(
   backend: KeyValueStoreSettings['backend'],
   limits: ContractLimits,
-  details: Partial<Pick<KeyValueStoreSettings, 'sqlite' | 'redis'>> = {},
+  details: { sqlite?: Partial<SqliteSettings>; redis?: KeyValueStoreSettings['redis'] } = {},
 ): KeyValueStoreSettings {
   return {
     enable: true,
     backend,
     ...limits,
-    sqlite: details.sqlite ?? { path: 'unused.sqlite' },
+    sqlite: { path: 'unused.sqlite', readCacheMaxBytes: 16 * 1024 * 1024, ...details.sqlite },
     redis: details.redis ?? { url: 'redis://127.0.0.1:1', keyPrefix: 'unused' },
   };
 }

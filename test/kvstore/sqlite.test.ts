@@ -6,6 +6,8 @@ import { after, describe, it } from 'node:test';
 import KeyvSqlite from '@keyv/sqlite';
 import winston from 'winston';
 import { createKvStore, KvUnavailableError } from '../../src/kvstore/index.js';
+import { openSqliteReader, type SqliteReader } from '../../src/kvstore/sqlite-reader.js';
+import { storageKey } from '../../src/kvstore/storage-key.js';
 import { spawnTs } from '../helpers/process.js';
 import { CONTRACT_LIMITS, kvStoreContract, storeSettings } from './contract.js';
 
@@ -41,6 +43,15 @@ async function twoInstancesOnOneFile(t: { after(fn: () => Promise<void>): void }
   t.after(() => second.close());
   return [first, second] as const;
 }
+
+/** A reader of its own on the store's file, to look at its read cache. */
+async function readerOn(t: { after(fn: () => Promise<void>): void }, path: string, cacheMaxBytes: number): Promise<SqliteReader> {
+  const reader = await openSqliteReader(path, { table: 'kv_values', busyTimeoutMs: 5000, cacheMaxBytes });
+  t.after(() => reader.close());
+  return reader;
+}
+
+const recordOf = (value: string) => ({ v: value, t: 0, e: Number.MAX_SAFE_INTEGER });
 
 describe('sqlite key-value backend', () => {
   it('creates its folder and uses WAL journal mode', async (t) => {
@@ -91,6 +102,35 @@ describe('sqlite key-value backend', () => {
     assert.equal((await store.get('ns', 'k'))?.value, 'edited');
     await inspect(path, 'DELETE FROM kv_values');
     assert.equal(await store.get('ns', 'k'), undefined);
+  });
+
+  it('the read cache holds at most its bound of rows, counted at their stored size, however much is read', async (t) => {
+    const path = freshPath();
+    const store = await openAt(path);
+    t.after(() => store.close());
+    const value = (i: number) => `${i}:`.padEnd(9000, 'x');
+    for (let i = 0; i < 100; i++) await store.set('big', `k${i}`, value(i), 0);
+    const bound = 128 * 1024;
+    const reader = await readerOn(t, path, bound);
+    for (let i = 0; i < 100; i++) {
+      assert.deepEqual(await reader.value(storageKey('big', `k${i}`)), recordOf(value(i)));
+      const held = reader.cached();
+      assert.ok(held.bytes <= bound, `after ${i + 1} reads of 9000 characters: ${held.bytes} bytes held`);
+      assert.ok(held.rows > 0 && held.bytes >= held.rows * 9000, `rows are counted at their size (${JSON.stringify(held)})`);
+    }
+  });
+
+  it('readCacheMaxBytes 0: the reader keeps nothing and reads what the file holds now', async (t) => {
+    const path = freshPath();
+    const store = await createKvStore(storeSettings('sqlite', LIMITS, { sqlite: { path, readCacheMaxBytes: 0 } }), { logger: silent });
+    t.after(() => store.close());
+    await store.set('ns', 'k', 'original', 0);
+    assert.equal((await store.get('ns', 'k'))?.value, 'original');
+    await inspect(path, "UPDATE kv_values SET value = replace(value, 'original', 'edited')");
+    assert.equal((await store.get('ns', 'k'))?.value, 'edited');
+    const reader = await readerOn(t, path, 0);
+    assert.deepEqual(await reader.value(storageKey('ns', 'k')), recordOf('edited'));
+    assert.deepEqual(reader.cached(), { rows: 0, bytes: 0 });
   });
 
   it('keeps pairs and TTLs across a close and reopen', async () => {
