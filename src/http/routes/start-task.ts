@@ -102,9 +102,11 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
         'Load scripts send this as a POST with `X-HTTP-Method-Override: PUT`. ' +
         'With an `Idempotency-Key` header (1-200 printable ASCII characters), a repeat of the same request ' +
         '(same caller, method, URL and body) within Butler.startTask.idempotencyWindowSeconds gets the first ' +
-        'answer (header `Idempotent-Replayed: true`) and starts nothing; the key with another request is a 409 ' +
-        '(ERR_IDEMPOTENCY_KEY_REUSED), and so is a repeat while the first request is still running ' +
-        '(ERR_IDEMPOTENCY_IN_PROGRESS). A request that failed started nothing and frees its key.',
+        'start answer (header `Idempotent-Replayed: true`) and starts nothing; with wait=true it waits on the ' +
+        'started executions afresh. The key with another request is a 409 (ERR_IDEMPOTENCY_KEY_REUSED), and so ' +
+        'is a repeat while the first request is still starting its tasks (ERR_IDEMPOTENCY_IN_PROGRESS) or when ' +
+        'the first request did not record what it started (ERR_IDEMPOTENCY_OUTCOME_UNKNOWN). A request that ' +
+        'failed started nothing and frees its key.',
       tags: ['Reload tasks'],
       params: StartTaskParams,
       querystring: StartTaskQuery,
