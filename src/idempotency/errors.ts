@@ -11,13 +11,29 @@ export class IdempotencyKeyReusedError extends ServiceError {
   }
 }
 
-/** The first request with this key has not answered yet. */
+/** The first request with this key is still starting its tasks. */
 export class IdempotencyInProgressError extends ServiceError {
   constructor() {
     super(
       'ERR_IDEMPOTENCY_IN_PROGRESS',
       409,
-      'A request with this Idempotency-Key is still running; repeat it after it has answered to get its answer',
+      'A request with this Idempotency-Key is still starting its tasks; repeat it once it has started them to get what it started',
+    );
+  }
+}
+
+/**
+ * The first request with this key stopped holding it without recording what it started
+ * (its instance stopped, or the answer could not be stored): running it again could start
+ * its tasks twice.
+ */
+export class IdempotencyOutcomeUnknownError extends ServiceError {
+  constructor() {
+    super(
+      'ERR_IDEMPOTENCY_OUTCOME_UNKNOWN',
+      409,
+      'The first request with this Idempotency-Key did not record what it started (its instance stopped, or its answer could not be stored); ' +
+        'its tasks may have started. Nothing was started now: check what runs, then use a new key to start again',
     );
   }
 }

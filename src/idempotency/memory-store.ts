@@ -12,18 +12,26 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
     for (const key of [...records.keys()]) live(key);
   }, 60_000);
   sweep.unref();
+  const replace = (key: string, record: IdempotencyRecord, ttlMs: number) => {
+    records.set(key, { record, expiresAt: now() + ttlMs });
+    return true;
+  };
   return {
     async claim(key, record, ttlMs) {
       const existing = live(key);
       if (existing) return existing;
-      records.set(key, { record, expiresAt: now() + ttlMs });
+      replace(key, record, ttlMs);
       return undefined;
     },
-    async put(key, record, ttlMs) {
-      records.set(key, { record, expiresAt: now() + ttlMs });
+    async renew(key, record, ttlMs) {
+      const stored = live(key);
+      return stored?.token === record.token && !stored.answer && replace(key, record, ttlMs);
     },
-    async remove(key) {
-      records.delete(key);
+    async put(key, record, ttlMs) {
+      return live(key)?.token === record.token && replace(key, record, ttlMs);
+    },
+    async remove(key, token) {
+      return live(key)?.token === token && records.delete(key);
     },
     async close() {
       clearInterval(sweep);

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
-import { parseRecord, type IdempotencyRecord, type IdempotencyStore } from './types.js';
+import { parseRecord, type ClaimRecord, type IdempotencyRecord, type IdempotencyStore } from './types.js';
 
 /**
  * A table of its own in the key-value store's SQLite file, so the key-value API (which
@@ -37,7 +37,7 @@ export async function openSqliteIdempotencyStore(path: string, now: () => number
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
-  async function claimOnce(key: string, record: IdempotencyRecord, ttlMs: number): Promise<IdempotencyRecord | undefined | 'free'> {
+  async function claimOnce(key: string, record: ClaimRecord, ttlMs: number): Promise<IdempotencyRecord | undefined | 'free'> {
     const at = now();
     // One statement, so two instances on one file cannot both win: it inserts, or takes
     // over an expired row, or changes nothing (and returns no row).
@@ -59,6 +59,24 @@ export async function openSqliteIdempotencyStore(path: string, now: () => number
     return parseRecord(rows[0]?.record) ?? 'free';
   }
 
+  /** One statement: the row changes only while it is live and still holds this request's token. */
+  async function replaceIfHeld(key: string, record: ClaimRecord, ttlMs: number, onlyUnanswered: boolean): Promise<boolean> {
+    const at = now();
+    const replaced = await query(
+      `UPDATE idempotency_keys SET record = ?, expires_at = ?
+       WHERE key = ? AND expires_at > ? AND json_extract(record, '$.token') = ?
+         AND (? = 0 OR json_extract(record, '$.answer') IS NULL)
+       RETURNING key`,
+      JSON.stringify(record),
+      at + ttlMs,
+      key,
+      at,
+      record.token,
+      onlyUnanswered ? 1 : 0,
+    );
+    return replaced.length > 0;
+  }
+
   return {
     async claim(key, record, ttlMs) {
       // A row that expires between the two statements is free: try again, a bounded number of times.
@@ -68,17 +86,20 @@ export async function openSqliteIdempotencyStore(path: string, now: () => number
       }
       throw new Error(`idempotency key row ${key} holds no record and cannot be claimed`);
     },
-    async put(key, record, ttlMs) {
-      await query(
-        `INSERT INTO idempotency_keys (key, record, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at`,
-        key,
-        JSON.stringify(record),
-        now() + ttlMs,
-      );
+    async renew(key, record, ttlMs) {
+      return replaceIfHeld(key, record, ttlMs, true);
     },
-    async remove(key) {
-      await query('DELETE FROM idempotency_keys WHERE key = ?', key);
+    async put(key, record, ttlMs) {
+      return replaceIfHeld(key, record, ttlMs, false);
+    },
+    async remove(key, token) {
+      const removed = await query(
+        `DELETE FROM idempotency_keys WHERE key = ? AND json_extract(record, '$.token') = ? AND expires_at > ? RETURNING key`,
+        key,
+        token,
+        now(),
+      );
+      return removed.length > 0;
     },
     async close() {
       clearInterval(sweep);

@@ -8,16 +8,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
+import { fingerprintOf, storageKeyOf } from '../../src/idempotency/guard.js';
 import { createKvStore } from '../../src/kvstore/index.js';
 import { openIdempotencyStore } from '../../src/idempotency/index.js';
 import { createQrsClient } from '../../src/qrs/index.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import type { Settings } from '../../src/config/settings.js';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import type { WaitedStartTaskResponse } from '../../src/waiting/index.js';
 import { API_KEYS, KEYS } from '../helpers/api-keys.js';
 import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { startRedis } from '../helpers/redis.js';
+import { waitUntil } from '../helpers/wait.js';
 import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { startHarness, startedIds, TASKS } from '../starttask/harness.js';
 
@@ -162,7 +170,17 @@ async function instance(t: TestContext, simulator: TestSimulator, kv: DeepPartia
   t.after(() => idempotencyStore.close());
   const app = await buildTestApp({ settings, qrs, kv: store, logger, idempotencyStore });
   t.after(() => app.close());
-  return listen(app);
+  return { base: await listen(app), app };
+}
+
+/** A simulator and a fresh SQLite key-value file for instances to share. */
+async function sqliteRig(t: TestContext) {
+  const dir = await mkdtemp(join(tmpdir(), 'stg-idem-sqlite-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const simulator = await startTestSimulator();
+  t.after(() => simulator.close());
+  const file = join(dir, 'kv.sqlite');
+  return { simulator, file, kv: { backend: 'sqlite' as const, sqlite: { path: file } } };
 }
 
 test('two instances on one Redis honour each other\'s keys, which never show up in the key-value API', async (t) => {
@@ -171,7 +189,7 @@ test('two instances on one Redis honour each other\'s keys, which never show up 
   const simulator = await startTestSimulator();
   t.after(() => simulator.close());
   const kv = { backend: 'redis' as const, redis: { url: redis.url, keyPrefix: 'shared' } };
-  const [a, b] = [await instance(t, simulator, kv), await instance(t, simulator, kv)];
+  const [{ base: a }, { base: b }] = [await instance(t, simulator, kv), await instance(t, simulator, kv)];
 
   const first = await put(a, START, BODY, key('pipeline-run-42'));
   assert.equal(first.status, 200);
@@ -193,13 +211,9 @@ test('two instances on one Redis honour each other\'s keys, which never show up 
 });
 
 test('with SQLite, keys live in the key-value file, survive a restart and stay out of the key-value API', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'stg-idem-sqlite-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const simulator = await startTestSimulator();
-  t.after(() => simulator.close());
-  const kv = { backend: 'sqlite' as const, sqlite: { path: join(dir, 'kv.sqlite') } };
-  const first = await put(await instance(t, simulator, kv), START, BODY, key('k'));
-  const second = await instance(t, simulator, kv);
+  const { simulator, kv } = await sqliteRig(t);
+  const first = await put((await instance(t, simulator, kv)).base, START, BODY, key('k'));
+  const { base: second } = await instance(t, simulator, kv);
   const repeat = await put(second, START, BODY, key('k'));
   assert.equal(repeat.replayed, 'true');
   assert.deepEqual(repeat.body, first.body);
@@ -207,3 +221,114 @@ test('with SQLite, keys live in the key-value file, survive a restart and stay o
   assert.deepEqual(await (await fetch(`${second}/v4/keyvaluesnamespaces`)).json(), []);
 });
 
+
+const WAIT = `${START}?wait=true&timeoutSeconds=60`;
+
+function polledOnce(sim: RunningSimulator): boolean {
+  return sim.stats.requests.some((r) => r.path.toLowerCase().startsWith('/qrs/executionresult'));
+}
+
+/** A repeat, sent again while it is refused because the first request is still starting its tasks. */
+async function repeatOnceStarted(base: string, path: string, headers: Record<string, string>): Promise<Reply> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const reply = await put(base, path, BODY, headers);
+    if (reply.body.code !== 'ERR_IDEMPOTENCY_IN_PROGRESS') return reply;
+    assert.ok(Date.now() < deadline, 'the first request was still starting its tasks after 20 s');
+    await sleep(20);
+  }
+}
+
+function waitOf(reply: Reply) {
+  const body = reply.body as unknown as WaitedStartTaskResponse;
+  return { outcome: body.wait.outcome, statuses: body.executions.map((execution) => execution.status) };
+}
+
+test('a caller that went away during wait=true: a repeat starts nothing and waits again, to the final states', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 3000;
+  const leaving = new AbortController();
+  const left = fetch(`${h.base}${WAIT}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...key('went-away') },
+    body: JSON.stringify(BODY),
+    signal: leaving.signal,
+  }).catch(() => undefined);
+  await waitUntil(() => polledOnce(h.sim), 'the first request to wait on its executions');
+  leaving.abort();
+  await left;
+
+  const repeat = await repeatOnceStarted(h.base, WAIT, key('went-away'));
+  assert.equal(repeat.status, 200);
+  assert.equal(repeat.replayed, 'true');
+  assert.deepEqual(waitOf(repeat), { outcome: 'finished', statuses: ['FinishedSuccess', 'FinishedSuccess'] });
+  // The reloads are over: a later repeat gets their final states too.
+  assert.deepEqual(waitOf(await put(h.base, WAIT, BODY, key('went-away'))), waitOf(repeat));
+  assert.equal(h.sim.stats.starts.length, 2, 'nothing started twice');
+});
+
+test('a wait the service stopped (shutdown): a repeat on the other instance waits again, to the final states', async (t) => {
+  const { simulator, kv } = await sqliteRig(t);
+  simulator.sim.hooks.executionMs = 3000;
+  const [stopping, staying] = [await instance(t, simulator, kv), await instance(t, simulator, kv)];
+
+  const first = put(stopping.base, WAIT, BODY, key('shutdown'));
+  await waitUntil(() => polledOnce(simulator.sim), 'the first request to wait on its executions');
+  await stopping.app.close();
+  assert.equal(waitOf(await first).outcome, 'stopped');
+
+  const repeat = await repeatOnceStarted(staying.base, WAIT, key('shutdown'));
+  assert.equal(repeat.replayed, 'true');
+  assert.deepEqual(waitOf(repeat), { outcome: 'finished', statuses: ['FinishedSuccess', 'FinishedSuccess'] });
+  assert.equal(simulator.sim.stats.starts.length, 2, 'nothing started twice');
+});
+
+test('a repeat of a request with a callback waits again but sends no second callback', async (t) => {
+  const received: string[] = [];
+  const receiver = createServer((req, res) => {
+    received.push(req.url ?? '');
+    req.resume().on('end', () => res.end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  const hooks = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/`;
+  const h = await startHarness(t, { settings: { startTask: { callback: { allowedUrlPrefixes: [hooks] } } } });
+  h.sim.hooks.executionMs = 300;
+  const path = (run: string) => `${WAIT}&callbackUrl=${encodeURIComponent(`${hooks}${run}`)}`;
+
+  assert.equal(waitOf(await put(h.base, path('first'), BODY, key('with-callback'))).outcome, 'finished');
+  await waitUntil(() => received.length === 1, 'the first callback');
+  const repeat = await put(h.base, path('first'), BODY, key('with-callback'));
+  assert.equal(repeat.replayed, 'true');
+  assert.equal(waitOf(repeat).outcome, 'finished');
+  // A request after the repeat: its callback comes after any the repeat would have sent.
+  await put(h.base, path('marker'), BODY, key('marker'));
+  await waitUntil(() => received.includes('/hooks/marker'), 'the marker callback');
+  assert.deepEqual(received, ['/hooks/first', '/hooks/marker']);
+});
+
+test("an answer the previous release stored (as sent, with its wait) is replayed as it was", async (t) => {
+  const { simulator, file, kv } = await sqliteRig(t);
+  simulator.sim.hooks.executionMs = 120_000;
+  const { base } = await instance(t, simulator, kv);
+  const timedOut = `${START}?wait=true&timeoutSeconds=1`;
+  const sent = await put(base, timedOut, BODY);
+  assert.equal(waitOf(sent).outcome, 'timeout');
+
+  // The previous release's record: the answer as sent, no token, no lease.
+  const request = { key: 'before-the-upgrade', caller: 'anonymous', method: 'PUT', url: timedOut, body: BODY };
+  const record = { fingerprint: fingerprintOf(request), firstSeenAt: Date.now(), answer: { statusCode: 200, body: sent.body } };
+  const raw = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'kv_values' });
+  t.after(() => raw.disconnect());
+  await raw.query(
+    'INSERT INTO idempotency_keys (key, record, expires_at) VALUES (?, ?, ?)',
+    storageKeyOf(request),
+    JSON.stringify(record),
+    Date.now() + 3_600_000,
+  );
+  const repeat = await put(base, timedOut, BODY, key('before-the-upgrade'));
+  assert.equal(repeat.status, 200);
+  assert.equal(repeat.replayed, 'true');
+  assert.deepEqual(repeat.body, sent.body);
+  assert.equal(simulator.sim.stats.starts.length, 2, 'only the first request started its tasks');
+});

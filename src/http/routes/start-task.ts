@@ -4,7 +4,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import type { TSchema } from 'typebox';
 import type { StartTaskSettings } from '../../config/settings.js';
 import { readIdempotencyKey, type IdempotencyGuard } from '../../idempotency/index.js';
-import { followExecutions, parseWaitRequest, type FollowDeps } from '../../waiting/index.js';
+import { followExecutions, parseWaitRequest, type FollowDeps, type WaitRequest } from '../../waiting/index.js';
 import type { KvStore } from '../../kvstore/types.js';
 import type { ServiceMetrics, StartOutcomeCounts } from '../../metrics/index.js';
 import type { QrsClient } from '../../qrs/types.js';
@@ -35,13 +35,6 @@ export interface StartTaskRoutesOptions {
   /** The shared execution poller and the callback sender. */
   follow: FollowDeps;
 }
-
-/**
- * How long an Idempotency-Key stays claimed by a request that never answers (its process
- * died): past this, a repeat runs again. Covers the lookups, the key-value writes and the starts.
- */
-const IDEMPOTENCY_LEASE_MS = 5 * 60_000;
-
 
 /**
  * Params and query are checked (and "true"/"false" coerced) from their schemas. The body
@@ -109,9 +102,11 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
         'Load scripts send this as a POST with `X-HTTP-Method-Override: PUT`. ' +
         'With an `Idempotency-Key` header (1-200 printable ASCII characters), a repeat of the same request ' +
         '(same caller, method, URL and body) within Butler.startTask.idempotencyWindowSeconds gets the first ' +
-        'answer (header `Idempotent-Replayed: true`) and starts nothing; the key with another request is a 409 ' +
-        '(ERR_IDEMPOTENCY_KEY_REUSED), and so is a repeat while the first request is still running ' +
-        '(ERR_IDEMPOTENCY_IN_PROGRESS). A request that failed started nothing and frees its key.',
+        'start answer (header `Idempotent-Replayed: true`) and starts nothing; with wait=true it waits on the ' +
+        'started executions afresh. The key with another request is a 409 (ERR_IDEMPOTENCY_KEY_REUSED), and so ' +
+        'is a repeat while the first request is still starting its tasks (ERR_IDEMPOTENCY_IN_PROGRESS) or when ' +
+        'the first request did not record what it started (ERR_IDEMPOTENCY_OUTCOME_UNKNOWN). A request that ' +
+        'failed started nothing and frees its key.',
       tags: ['Reload tasks'],
       params: StartTaskParams,
       querystring: StartTaskQuery,
@@ -128,7 +123,7 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       const waitRequest = parseWaitRequest(request.query, opts.settings);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
       const callerGone = clientGone(reply.raw);
-      const run = async () => {
+      const start = async () => {
         const answer = await startTasks(
           {
             urlTaskId: request.params.taskId,
@@ -141,12 +136,13 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
         // 19 lines took 0.7 ms that its caller waited for. A waiting request still logs its
         // starts at once, while it waits.
         setImmediate(() => opts.metrics?.startOutcome(logOutcome(request.log, answer, request.ip)));
-        const body = waitRequest ? await followExecutions(answer, waitRequest, opts.follow, callerGone) : answer;
-        return { statusCode: 200, body };
+        return answer;
       };
-      if (idempotencyKey === undefined) return (await run()).body;
+      const follow = (answer: StartTaskAnswer, asked: WaitRequest | null) =>
+        asked ? followExecutions(answer, asked, opts.follow, callerGone) : answer;
+      if (idempotencyKey === undefined) return follow(await start(), waitRequest);
 
-      const { answer, replayed } = await opts.idempotency.run(
+      const guarded = await opts.idempotency.run(
         {
           key: idempotencyKey,
           caller: callerLabel(callerOf(request)),
@@ -154,15 +150,17 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
           url: request.url,
           body: request.body,
         },
-        IDEMPOTENCY_LEASE_MS + (waitRequest?.wait ? waitRequest.timeoutSeconds * 1000 : 0),
-        run,
+        async () => ({ statusCode: 200, body: await start() }),
       );
-      if (replayed) {
-        request.log.info('Idempotency-Key repeat: answered with the first answer, nothing started');
-        reply.header('idempotent-replayed', 'true');
-      }
-      // The stored body is an answer this route sent before.
-      return reply.code(answer.statusCode).send(answer.body as StartTaskAnswer);
+      // The stored body is a start answer this route made before.
+      const answer = guarded.answer.body as StartTaskAnswer;
+      if (guarded.kind === 'fresh') return follow(answer, waitRequest);
+      request.log.info('Idempotency-Key repeat: answered from the first request, nothing started');
+      reply.header('idempotent-replayed', 'true');
+      reply.code(guarded.answer.statusCode);
+      if (guarded.kind === 'replayed-as-sent') return answer;
+      // A repeat waits on the executions again, as the first did, but sends no second callback.
+      return follow(answer, waitRequest && { ...waitRequest, callbackUrl: null });
     },
   });
 };

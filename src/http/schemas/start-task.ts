@@ -256,7 +256,7 @@ export const StartTaskErrorResponse = errorResponse(
     '400/409/413 with code ERR_KV_LIMIT: a key-value pair breaks a store limit; ' +
     '502/503/504: QRS answered badly, was unreachable or too slow during the lookups; ' +
     '503 with code ERR_KV_UNAVAILABLE: the pairs could not be stored. ' +
-    '409 with code ERR_IDEMPOTENCY_KEY_REUSED or ERR_IDEMPOTENCY_IN_PROGRESS, 503 with code ' +
-    'ERR_IDEMPOTENCY_UNAVAILABLE: the Idempotency-Key refused or could not check the request. ' +
+    '409 with code ERR_IDEMPOTENCY_KEY_REUSED, ERR_IDEMPOTENCY_IN_PROGRESS or ERR_IDEMPOTENCY_OUTCOME_UNKNOWN, ' +
+    '503 with code ERR_IDEMPOTENCY_UNAVAILABLE: the Idempotency-Key refused or could not check the request. ' +
     'For all of these nothing was written and nothing was started.',
 );
