@@ -8,26 +8,19 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { QrsClient } from '../../src/qrs/types.js';
 import { startTestSimulator } from '../helpers/simulator.js';
+import { waitUntil } from '../helpers/wait.js';
 import { clientFor } from '../qrs/qrs-test-client.js';
 import { assertStartAnswer, call, startHarness, TASKS, type Harness } from '../starttask/harness.js';
 
 const { app1 } = TASKS;
 const STARTED_BY_ID = { tasksId: { started: [app1], invalid: [], denied: [] }, tasksTag: [], tasksTagDenied: [], tasksCP: [], tasksCPDenied: [] };
 const NOTHING = { tasksId: { started: [], invalid: [], denied: [] }, tasksTag: [], tasksTagDenied: [], tasksCP: [], tasksCPDenied: [] };
+const START_PATH = `/v4/reloadtask/${app1.taskId}/start`;
 
 function startRequests(h: Harness): number {
   return h.sim.stats.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/start/synchronous')).length;
-}
-
-/** Waits until QRS has received `count` start requests (answered or not). */
-async function untilStartRequests(h: Harness, count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (startRequests(h) < count) {
-    if (Date.now() > deadline) assert.fail(`QRS received ${startRequests(h)} start requests, not ${count}`);
-    await sleep(5);
-  }
 }
 
 /** A simulator the test shares with a QRS client of its own: someone else starting tasks (the QMC, a schedule). */
@@ -38,10 +31,36 @@ async function withOtherStarter(t: Parameters<typeof startHarness>[0], timeoutMs
   return { h, other: clientFor(t, simulator) };
 }
 
+/**
+ * The outcome of the service's n-th start (0-based) reaches it only once the test calls
+ * `release(n)`, whatever QRS did: the order in which answers and losses are noticed is the
+ * test's, not the clock's. Release everything in a `finally`.
+ */
+function gatedStarts(count: number) {
+  const releases: (() => void)[] = [];
+  const gates = Array.from({ length: count }, () => new Promise<void>((resolve) => releases.push(resolve)));
+  let calls = 0;
+  return {
+    wrapQrs: (qrs: QrsClient): QrsClient => ({
+      ...qrs,
+      startTask: async (id, options) => {
+        const gate = gates[calls++];
+        try {
+          return await qrs.startTask(id, options);
+        } finally {
+          await gate;
+        }
+      },
+    }),
+    release: (n: number) => releases[n]?.(),
+    releaseAll: () => releases.forEach((release) => release()),
+  };
+}
+
 test('start answer later than qrs.timeoutMs: reported started with its execution session, started once', async (t) => {
   const h = await startHarness(t, { settings: { qrs: { timeoutMs: 300 } } });
   h.sim.hooks.startAnswerDelayMs = 60_000;
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+  const answer = await call(h.base, START_PATH, { body: [] });
   const body = assertStartAnswer(answer, STARTED_BY_ID, { started: [app1] });
   assert.deepEqual(h.sim.stats.starts, [app1.taskId]);
   assert.equal(startRequests(h), 1, 'never retried');
@@ -59,7 +78,7 @@ test('start answer later than qrs.timeoutMs: reported started with its execution
 test('connection dropped right after the start: reported started, started once', async (t) => {
   const h = await startHarness(t);
   h.sim.hooks.dropAfterStart = true;
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+  const answer = await call(h.base, START_PATH, { body: [] });
   assertStartAnswer(answer, STARTED_BY_ID, { started: [app1] });
   assert.deepEqual(h.sim.stats.starts, [app1.taskId]);
   assert.equal(startRequests(h), 1, 'never retried');
@@ -69,7 +88,7 @@ test('connection dropped after the start and QRS cannot tell: tasksUnconfirmed, 
   const h = await startHarness(t);
   h.sim.hooks.dropAfterStart = true;
   h.sim.hooks.failExecutionReadsWith = 503;
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+  const answer = await call(h.base, START_PATH, { body: [] });
   assertStartAnswer(answer, NOTHING, {
     started: [],
     unconfirmed: [{ ...app1, reason: /^QRS POST .*start\/synchronous failed: .*; QRS could not be asked whether it started: .*503/ }],
@@ -86,7 +105,7 @@ test('start answer delayed and QRS cannot tell: tasksUnconfirmed', async (t) => 
   const h = await startHarness(t, { settings: { qrs: { timeoutMs: 300 } } });
   h.sim.hooks.startAnswerDelayMs = 60_000;
   h.sim.hooks.failExecutionReadsWith = 500;
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+  const answer = await call(h.base, START_PATH, { body: [] });
   assertStartAnswer(answer, NOTHING, {
     started: [],
     unconfirmed: [{ ...app1, reason: /no answer within 300 ms; QRS could not be asked whether it started/ }],
@@ -109,7 +128,7 @@ test('connection lost before QRS started anything: unconfirmed (it may still sta
       },
     }),
   });
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+  const answer = await call(h.base, START_PATH, { body: [] });
   assertStartAnswer(answer, NOTHING, {
     started: [],
     unconfirmed: [{ ...app1, reason: /; QRS shows no execution of the task since the request yet, it may still start$/ }],
@@ -120,7 +139,7 @@ test('connection lost before QRS started anything: unconfirmed (it may still sta
 test('a 5xx with no execution since the request is a certain failure: tasksFailed', async (t) => {
   const h = await startHarness(t);
   h.sim.hooks.failingStartIds.add(app1.taskId);
-  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+  const answer = await call(h.base, START_PATH, { body: [] });
   assertStartAnswer(answer, NOTHING, {
     started: [],
     failed: [{ ...app1, reason: /500.*; QRS shows no execution of the task since the request$/ }],
@@ -128,54 +147,47 @@ test('a 5xx with no execution since the request is a certain failure: tasksFaile
 });
 
 test('issue 18 §4: a start QRS never performed is not credited with the next request\'s start of the task', async (t) => {
-  const h = await startHarness(t, { settings: { qrs: { timeoutMs: 1_500 } } });
+  const gated = gatedStarts(2);
+  const h = await startHarness(t, { settings: { qrs: { timeoutMs: 300 } }, wrapQrs: gated.wrapQrs });
   h.sim.hooks.unansweredStarts = 1;
-  const first = call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
-  await untilStartRequests(h, 1);
-  const second = assertStartAnswer(await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] }), STARTED_BY_ID, {
-    started: [app1],
-  });
-  const secondSession = second.executions[0]?.executionSessionId ?? '';
-  assertStartAnswer(await first, NOTHING, {
-    started: [],
-    unconfirmed: [
-      {
-        ...app1,
-        reason: new RegExp(
-          `no answer within 1500 ms; QRS shows no execution of the task since the request yet but those of other requests of this service \\(${secondSession}\\), it may still start$`,
-        ),
-      },
-    ],
-  });
-  assert.deepEqual(h.sim.stats.starts, [app1.taskId], 'QRS started the task once');
+  try {
+    gated.release(1);
+    const first = call(h.base, START_PATH, { body: [] });
+    await waitUntil(() => startRequests(h) === 1, 'the first start at QRS');
+    // The second request starts the task and gets its answer before the first one's loss is noticed.
+    const second = assertStartAnswer(await call(h.base, START_PATH, { body: [] }), STARTED_BY_ID, { started: [app1] });
+    const secondSession = second.executions[0]?.executionSessionId ?? '';
+    gated.release(0);
+    assertStartAnswer(await first, NOTHING, {
+      started: [],
+      unconfirmed: [
+        {
+          ...app1,
+          reason: new RegExp(
+            `no answer within 300 ms; QRS shows no execution of the task since the request yet but those of other requests of this service \\(${secondSession}\\), it may still start$`,
+          ),
+        },
+      ],
+    });
+    assert.deepEqual(h.sim.stats.starts, [app1.taskId], 'QRS started the task once');
+  } finally {
+    gated.releaseAll();
+  }
 });
 
 test('a lost start is not credited with an execution another start of the task is still waiting to hear about', async (t) => {
-  let releaseSecond = (): void => {};
-  const secondHeld = new Promise<void>((resolve) => {
-    releaseSecond = resolve;
-  });
-  let starts = 0;
-  const h = await startHarness(t, {
-    settings: { qrs: { timeoutMs: 1_000 } },
-    wrapQrs: (qrs) => ({
-      ...qrs,
-      startTask: async (id, options) => {
-        const isSecond = starts++ === 1;
-        const result = await qrs.startTask(id, options);
-        // QRS started it at once; its answer is slow to arrive.
-        if (isSecond) await secondHeld;
-        return result;
-      },
-    }),
-  });
+  const gated = gatedStarts(2);
+  const h = await startHarness(t, { settings: { qrs: { timeoutMs: 300 } }, wrapQrs: gated.wrapQrs });
   h.sim.hooks.unansweredStarts = 1;
   try {
-    const first = call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
-    await untilStartRequests(h, 1);
-    const second = call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] });
+    const first = call(h.base, START_PATH, { body: [] });
+    await waitUntil(() => startRequests(h) === 1, 'the first start at QRS');
+    // QRS performs the second start, but its answer is held until the first's loss is resolved.
+    const second = call(h.base, START_PATH, { body: [] });
+    await waitUntil(() => h.sim.stats.starts.length === 1, 'the second start performed');
+    gated.release(0);
     const firstAnswer = await first;
-    releaseSecond();
+    gated.release(1);
     const secondBody = assertStartAnswer(await second, STARTED_BY_ID, { started: [app1] });
     const secondSession = secondBody.executions[0]?.executionSessionId ?? '';
     assertStartAnswer(firstAnswer, NOTHING, {
@@ -189,7 +201,7 @@ test('a lost start is not credited with an execution another start of the task i
     });
     assert.deepEqual(h.sim.stats.starts, [app1.taskId]);
   } finally {
-    releaseSecond();
+    gated.releaseAll();
   }
 });
 
@@ -197,7 +209,7 @@ test('lost answer to a start QRS queued (start time 1753-01-01): found among the
   const h = await startHarness(t);
   h.sim.hooks.dropAfterStart = true;
   h.sim.hooks.runDelayMs = 10 * 60_000;
-  const body = assertStartAnswer(await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] }), STARTED_BY_ID, {
+  const body = assertStartAnswer(await call(h.base, START_PATH, { body: [] }), STARTED_BY_ID, {
     started: [app1],
   });
   assert.deepEqual(h.sim.stats.starts, [app1.taskId]);
@@ -217,7 +229,7 @@ test('an execution that began more than the clock allowance (1 s) before the req
   assert.ok((await other.startTask(app1.taskId)).started);
   h.sim.hooks.clockOffsetMs = 0;
   h.sim.hooks.unansweredStarts = 1;
-  assertStartAnswer(await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] }), NOTHING, {
+  assertStartAnswer(await call(h.base, START_PATH, { body: [] }), NOTHING, {
     started: [],
     unconfirmed: [{ ...app1, reason: /no answer within 500 ms; QRS shows no execution of the task since the request yet, it may still start$/ }],
   });
@@ -228,7 +240,7 @@ test('two executions that may be a lost start\'s: tasksUnconfirmed naming both, 
   const started = await other.startTask(app1.taskId);
   assert.ok(started.started);
   h.sim.hooks.dropAfterStart = true;
-  const body = assertStartAnswer(await call(h.base, `/v4/reloadtask/${app1.taskId}/start`, { body: [] }), NOTHING, {
+  const body = assertStartAnswer(await call(h.base, START_PATH, { body: [] }), NOTHING, {
     started: [],
     unconfirmed: [{ ...app1, reason: /; 2 executions of the task began since the request: [0-9a-f-]{36} \(began [^)]+\), [0-9a-f-]{36} \(began [^)]+\)$/ }],
   });
