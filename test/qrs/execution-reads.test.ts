@@ -87,7 +87,7 @@ test('getRunningSessionsOfTask lists the running sessions of one task, one not b
   assert.deepEqual(sessions.map((session) => session.id), [queued]);
   const [call] = simulator.sim.stats.requests;
   assert.equal(call?.path, '/qrs/executionsession/full');
-  assert.match(decodeURIComponent(call?.query ?? ''), new RegExp(`reloadTask\.id eq ${APP1}`, 'i'));
+  assert.match(decodeURIComponent(call?.query ?? ''), new RegExp(`reloadTask\\.id eq ${APP1}`, 'i'));
   assert.deepEqual(await qrs.getRunningSessionsOfTask(APP3), []);
   assert.deepEqual(await qrs.getRunningSessionsOfTask('not-a-guid'), []);
 });
