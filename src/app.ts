@@ -30,6 +30,7 @@ import { keyValueRoutes } from './http/routes/keyvalues.js';
 import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
 import { createExecutionReader, type ExecutionReader } from './executions/index.js';
+import { CLOCK_ALLOWANCE_MS, createStartLedger } from './starttask/index.js';
 
 export interface AppDeps {
   settings: Settings;
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       qrs: deps.qrs,
       kv: deps.kv,
       settings: startTask,
+      ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }),
       pairLimits: kvSettings,
       idempotency,
       metrics,

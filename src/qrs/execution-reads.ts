@@ -2,12 +2,14 @@
 import type { QrsSettings } from '../config/settings.js';
 import { parseResultList, parseSessionList } from './execution-answers.js';
 import type { QrsExecutionReads, QrsExecutionResult, QrsExecutionSession } from './execution-types.js';
-import { and, atLeast, guidIn, isGuid, type QrsFilter } from './filter.js';
+import { and, anyOf, atLeast, guidIn, isGuid, type QrsFilter } from './filter.js';
 import { parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
 
 const SESSION_PATH = '/executionsession/full';
 const RESULT_PATH = '/executionresult/full';
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+/** The task references of an execution session, one per task type (QRS's ExecutionSession model). */
+const SESSION_TASK_REFERENCES = ['reloadTask', 'externalProgramTask', 'userSyncTask'];
 
 function interpretWith<T>(parse: (body: unknown) => T): (answer: QrsAnswer) => T {
   return (answer) => {
@@ -75,6 +77,22 @@ export function createExecutionReads(transport: QrsTransport, settings: QrsSetti
       const filter = and(guidIn('taskID', [taskId]), atLeast('startTime', since.toISOString(), settings.filterQuoteEscape));
       const found = await results(filter);
       return found.sort((a, b) => (newer(a, b) ? -1 : newer(b, a) ? 1 : 0));
+    },
+
+    async getRunningSessionsOfTask(taskId) {
+      if (!isGuid(taskId)) return [];
+      return sessions(anyOf(SESSION_TASK_REFERENCES.map((reference) => guidIn(`${reference}.id`, [taskId]))));
+    },
+
+    async getFirstStartTimes(executionIds) {
+      const found = await inChunks(executionIds, resultChunk, (chunk) => results(guidIn('executionID', chunk)));
+      const first = new Map<string, string | null>();
+      for (const { executionId, startTime } of found) {
+        const seen = first.get(executionId);
+        // ISO times in one format compare as text.
+        if (seen === undefined || (startTime !== null && (seen === null || startTime < seen))) first.set(executionId, startTime);
+      }
+      return first;
     },
   };
 }

@@ -63,6 +63,13 @@ export interface QrsExecutionReads {
   getExecutionResults(executionIds: readonly string[]): Promise<Map<string, QrsExecutionResult>>;
   /** Results of one task that started at or after `since`, newest first. */
   getExecutionResultsOfTaskSince(taskId: string, since: Date): Promise<QrsExecutionResult[]>;
+  /** The running sessions of one task, queued and triggered ones included. */
+  getRunningSessionsOfTask(taskId: string): Promise<QrsExecutionSession[]>;
+  /**
+   * When each execution first began: the earliest start time among its results (a retried run
+   * has several); null while none has begun. Ids QRS has no result for are absent.
+   */
+  getFirstStartTimes(executionIds: readonly string[]): Promise<Map<string, string | null>>;
 }
 
 export function executionStatusName(status: number): ExecutionStatusName | undefined {

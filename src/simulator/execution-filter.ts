@@ -10,6 +10,9 @@ export const SESSION_FILTER_SCHEMA: FilterSchema = {
   id: { type: 'guid' },
   status: { type: 'number', names: STATUS_NAMES },
   'task.id': { type: 'guid' },
+  'reloadtask.id': { type: 'guid' },
+  'externalprogramtask.id': { type: 'guid' },
+  'usersynctask.id': { type: 'guid' },
   'app.id': { type: 'guid' },
   'executionresult.id': { type: 'guid' },
 };

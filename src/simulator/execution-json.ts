@@ -1,4 +1,4 @@
-import type { SimTask } from './fixture.js';
+import { TaskType, type SimTask } from './fixture.js';
 import { ExecutionStatus, FINAL_STATUSES, stateAt, triggeredMs, type Execution } from './executions.js';
 import { EMPTY_GUID, NEVER, stableGuid } from './qrs-ids.js';
 
@@ -16,6 +16,16 @@ function audit(execution: Execution, now: number): Record<string, string> {
 
 function condensedTask(task: SimTask): Record<string, unknown> {
   return { id: task.id, name: task.name, taskType: task.taskType, enabled: task.enabled, privileges: null };
+}
+
+/** QRS's ExecutionSession names its task in the reference of the task's type, the others null [DOC]. */
+function typedTaskReferences(task: SimTask): Record<string, unknown> {
+  const of = (taskType: number): Record<string, unknown> | null => (task.taskType === taskType ? condensedTask(task) : null);
+  return {
+    reloadTask: of(TaskType.Reload),
+    externalProgramTask: of(TaskType.ExternalProgram),
+    userSyncTask: of(TaskType.UserSync),
+  };
 }
 
 /** The state changes QRS logs in `details`, up to `now`. */
@@ -50,7 +60,8 @@ export function executionResultJson(execution: Execution, now: number): Record<s
     taskID: execution.task.id,
     executingNodeName: NODE_NAME,
     status: state.status,
-    startTime: iso(execution.startedAt),
+    // A reload that has not begun yet (hooks.runDelayMs) has QRS's "not yet" start time.
+    startTime: now < execution.startedAt ? NEVER : iso(execution.startedAt),
     stopTime: state.stoppedAt === null ? NEVER : iso(state.stoppedAt),
     duration: state.stoppedAt === null ? 0 : state.stoppedAt - execution.startedAt,
     fileReferenceID: finished ? execution.fileReferenceId : EMPTY_GUID,
@@ -70,6 +81,7 @@ export function executionSessionJson(execution: Execution, now: number): Record<
     executingNodeID: stableGuid(`node:${NODE_NAME}`),
     status: stateAt(execution, now).status,
     task: condensedTask(execution.task),
+    ...typedTaskReferences(execution.task),
     app: { id: execution.task.appId ?? stableGuid(`app:${execution.task.id}`), name: execution.task.appName ?? execution.task.name },
     executionResult: { id: execution.resultId, privileges: null },
     privileges: null,

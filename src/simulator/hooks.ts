@@ -29,6 +29,12 @@ export interface SimulatorHooks {
   startAnswerDelayMs: number;
   /** Fault: the connection of a start that started a task is destroyed right after, without an answer. */
   dropAfterStart: boolean;
+  /** Fault: this many of the next start requests start nothing and are never answered (the client gives up). */
+  unansweredStarts: number;
+  /** Each reload started from now on begins this long after its start: Triggered, start time 1753-01-01 until then. */
+  runDelayMs: number;
+  /** QRS's clock runs this far ahead of the machine's (negative: behind); applies to every time it reads. */
+  clockOffsetMs: number;
   /** When set, execution session and result reads answer this status (QRS cannot tell what ran). */
   failExecutionReadsWith: number | null;
 }
@@ -46,6 +52,9 @@ export function createHooks(): SimulatorHooks {
     emptyReferenceMs: 0,
     startAnswerDelayMs: 0,
     dropAfterStart: false,
+    unansweredStarts: 0,
+    runDelayMs: 0,
+    clockOffsetMs: 0,
     failExecutionReadsWith: null,
   };
 }

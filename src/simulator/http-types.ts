@@ -26,3 +26,6 @@ export function emptyResponse(status: number): SimResponse {
 }
 
 export const NOT_FOUND = textResponse(404, 'Not Found');
+
+/** Never answered: the connection stays open until the client gives up (or the simulator closes). */
+export const NO_ANSWER: SimResponse = { status: 0 };

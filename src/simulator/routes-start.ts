@@ -1,7 +1,7 @@
 import { ExecutionStatus, type ExecutionLog } from './executions.js';
 import type { SimTask } from './fixture.js';
 import { isFailingReload, isFailingStart, type SimulatorHooks } from './hooks.js';
-import { emptyResponse, jsonResponse, NOT_FOUND, textResponse, type SimResponse } from './http-types.js';
+import { emptyResponse, jsonResponse, NO_ANSWER, NOT_FOUND, textResponse, type SimResponse } from './http-types.js';
 import { EMPTY_GUID } from './qrs-ids.js';
 import { GUID_SEGMENT, route, type Route } from './router.js';
 import type { TaskStore } from './task-store.js';
@@ -29,7 +29,8 @@ export function startRoutes({ store, executions, hooks, now, recordStart }: Star
         finalStatus: isFailingReload(hooks, task.id) ? ExecutionStatus.FinishedFail : ExecutionStatus.FinishedSuccess,
         scriptLogLines: hooks.scriptLogLines,
       },
-      now(),
+      // Until then it waits, as a queued reload does.
+      now() + Math.max(0, hooks.runDelayMs),
     );
     recordStart(task.id);
     return execution.sessionId;
@@ -49,7 +50,14 @@ export function startRoutes({ store, executions, hooks, now, recordStart }: Star
     return startOne(store.byName(name), synchronous);
   }
 
-  return [
+  /** The start is lost on its way: nothing starts and no answer comes (hooks.unansweredStarts). */
+  function lostOnTheWay(): boolean {
+    if (hooks.unansweredStarts <= 0) return false;
+    hooks.unansweredStarts -= 1;
+    return true;
+  }
+
+  const routes = [
     route('POST', `/qrs/task/${GUID_SEGMENT}/start`, (_req, [id]) => startOne(store.byId(id ?? ''), false)),
     route('POST', `/qrs/task/${GUID_SEGMENT}/start/synchronous`, (_req, [id]) => startOne(store.byId(id ?? ''), true)),
     route('POST', '/qrs/task/start', (req) => byName(req.query.get('name'), false)),
@@ -74,4 +82,5 @@ export function startRoutes({ store, executions, hooks, now, recordStart }: Star
       return emptyResponse(204);
     }),
   ];
+  return routes.map((start) => ({ ...start, handler: (req, params) => (lostOnTheWay() ? NO_ANSWER : start.handler(req, params)) }));
 }

@@ -7,7 +7,7 @@ import { DEMO_FIXTURE_PATH, loadFixture, type SimTask } from './fixture.js';
 import { FilterSyntaxError } from './filter/index.js';
 import { createExecutionLog } from './executions.js';
 import { createHooks, type SimulatorHooks } from './hooks.js';
-import { NOT_FOUND, textResponse, type SimRequest, type SimResponse } from './http-types.js';
+import { NO_ANSWER, NOT_FOUND, textResponse, type SimRequest, type SimResponse } from './http-types.js';
 import { createQrsJson } from './qrs-json.js';
 import { parseQueryString } from './query-string.js';
 import { checkRequest } from './request-guard.js';
@@ -90,9 +90,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const host = opts.host ?? '127.0.0.1';
   const store = createTaskStore(opts.tasks ?? loadFixture(DEMO_FIXTURE_PATH));
   const executions = createExecutionLog();
-  const now = (): number => Date.now();
-  const json = createQrsJson(store, executions, now);
   const hooks = createHooks();
+  const now = (): number => Date.now() + hooks.clockOffsetMs;
+  const json = createQrsJson(store, executions, now);
   const recorder = createStatsRecorder();
   const routes = [
     ...readRoutes(store, json),
@@ -137,6 +137,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     const startsBefore = recorder.stats.starts.length;
     const response =
       body === null ? textResponse(413, 'Payload Too Large') : answer(req, method, path, query, body);
+    if (response === NO_ANSWER) {
+      // Left open: the client's timeout ends it, or close() does.
+      recorder.recordRequest({ method, path, query, status: 0 });
+      return;
+    }
     const started = recorder.stats.starts.length > startsBefore;
     if (started && hooks.dropAfterStart) {
       // The task runs, but the client never learns it: the connection breaks before the answer.

@@ -4,7 +4,7 @@ export interface RecordedRequest {
   path: string;
   /** Raw query string without the leading `?`. */
   query: string;
-  /** Status answered; 0 when the connection was dropped by the `dropConnections` hook. */
+  /** Status answered; 0 when none was (the `dropConnections`, `dropAfterStart` and `unansweredStarts` faults). */
   status: number;
 }
 

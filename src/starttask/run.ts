@@ -21,6 +21,7 @@ import {
   type LookupResults,
   type StartRequest,
 } from './plan.js';
+import type { StartLedger } from './start-ledger.js';
 import type { StartTaskResponse } from './types.js';
 
 export interface StartTaskDeps {
@@ -28,6 +29,8 @@ export interface StartTaskDeps {
   /** null when the key-value store is disabled: pairs in requests are then ignored, as Butler documents. */
   readonly kv: KvStore | null;
   readonly settings: StartTaskSettings;
+  /** The app's record of its starts, shared by all its requests (lost-start.ts). */
+  readonly ledger: StartLedger;
 }
 
 export type StartTaskRunner = (request: StartRequest, signal?: AbortSignal) => Promise<StartTaskResponse>;
@@ -51,7 +54,7 @@ const KV_DISABLED_REASON =
   'Butler.keyValueStore.enable is false: keyvaluestore items are not stored (as Butler documents); the tasks were started';
 
 export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
-  const { qrs, kv, settings } = deps;
+  const { qrs, kv, settings, ledger } = deps;
   return async (request, signal) => {
     const pairItems = request.items.filter((item) => item.type === 'keyvaluestore').length;
 
@@ -63,7 +66,7 @@ export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
     if (kv !== null && plan.kvPairs.length > 0) await kv.setMany(plan.kvPairs);
 
     const results = await mapConcurrently(tasksToStart(plan), settings.startConcurrency, async (task) => {
-      return [taskKey(task.id), await startAndConfirm(qrs, task, Date.now, signal)] as const;
+      return [taskKey(task.id), await startAndConfirm({ qrs, ledger, now: Date.now }, task, signal)] as const;
     });
     const answer = buildResponse(plan, new Map(results));
     return kv === null && pairItems > 0 ? { ...answer, keyValueItemsIgnored: { count: pairItems, reason: KV_DISABLED_REASON } } : answer;

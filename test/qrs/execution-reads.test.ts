@@ -74,6 +74,38 @@ test('getExecutionResultsOfTaskSince finds a start made after the given time onl
   assert.deepEqual(await qrs.getExecutionResultsOfTaskSince(APP2, since), []);
 });
 
+test('getRunningSessionsOfTask lists the running sessions of one task, one not begun yet included', async (t) => {
+  const simulator = await simulatorFor(t);
+  const qrs = clientFor(t, simulator);
+  await startedSession(qrs, APP1); // finished at once: no session any more
+  simulator.sim.hooks.runDelayMs = 10 * 60 * 1000;
+  const queued = await startedSession(qrs, APP1);
+  await startedSession(qrs, APP2);
+  simulator.sim.stats.reset();
+
+  const sessions = await qrs.getRunningSessionsOfTask(APP1.toUpperCase());
+  assert.deepEqual(sessions.map((session) => session.id), [queued]);
+  const [call] = simulator.sim.stats.requests;
+  assert.equal(call?.path, '/qrs/executionsession/full');
+  assert.match(decodeURIComponent(call?.query ?? ''), new RegExp(`reloadTask\\.id eq ${APP1}`, 'i'));
+  assert.deepEqual(await qrs.getRunningSessionsOfTask(APP3), []);
+  assert.deepEqual(await qrs.getRunningSessionsOfTask('not-a-guid'), []);
+});
+
+test('getFirstStartTimes: when each execution began, null while it has not', async (t) => {
+  const simulator = await simulatorFor(t);
+  const qrs = clientFor(t, simulator);
+  const before = new Date().toISOString();
+  const begun = await startedSession(qrs, APP1);
+  simulator.sim.hooks.runDelayMs = 10 * 60 * 1000;
+  const queued = await startedSession(qrs, APP2);
+
+  const first = await qrs.getFirstStartTimes([begun, queued.toUpperCase(), UNKNOWN]);
+  assert.deepEqual([...first.keys()].sort(), [begun, queued].sort());
+  assert.ok((first.get(begun) ?? '') >= before, `began ${first.get(begun)}`);
+  assert.equal(first.get(queued), null, 'QRS\'s "not yet" (1753-01-01) reads as null');
+});
+
 test('execution reads that QRS fails are QrsErrors', async (t) => {
   const simulator = await simulatorFor(t);
   const qrs = clientFor(t, simulator);
@@ -88,6 +120,17 @@ test('fault: a start answer delayed past the timeout; the task started at once',
   simulator.sim.hooks.startAnswerDelayMs = 60_000;
   const qrs = clientFor(t, simulator, { timeoutMs: 300 });
   await assert.rejects(qrs.startTask(APP1), QrsTimeoutError);
+  assert.deepEqual(simulator.sim.stats.starts, [APP1]);
+});
+
+test('fault: an unanswered start starts nothing and the client times out; the next start is answered', async (t) => {
+  const simulator = await simulatorFor(t);
+  simulator.sim.hooks.unansweredStarts = 1;
+  const qrs = clientFor(t, simulator, { timeoutMs: 300 });
+  await assert.rejects(qrs.startTask(APP1), QrsTimeoutError);
+  assert.deepEqual(simulator.sim.stats.starts, []);
+  assert.deepEqual(await qrs.getExecutionResultsOfTaskSince(APP1, new Date(0)), []);
+  await startedSession(qrs, APP1);
   assert.deepEqual(simulator.sim.stats.starts, [APP1]);
 });
 

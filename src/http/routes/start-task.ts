@@ -12,6 +12,7 @@ import {
   createStartTaskRunner,
   parseStartItems,
   type StartItemLimits,
+  type StartLedger,
   type StartTaskResponse as StartTaskAnswer,
 } from '../../starttask/index.js';
 import {
@@ -27,6 +28,8 @@ export interface StartTaskRoutesOptions {
   qrs: QrsClient;
   kv: KvStore | null;
   settings: StartTaskSettings;
+  /** The app's record of its starts and the execution sessions they were given. */
+  ledger: StartLedger;
   /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
   pairLimits: StartItemLimits['pairs'];
   idempotency: IdempotencyGuard;

@@ -202,8 +202,9 @@ export const StartTaskResponse = Type.Object(
       {
         description:
           'Extension (not in Butler): selected tasks whose start answer was lost (timeout, dropped ' +
-          'connection, 5xx) and for which QRS could not say whether they started. They may be running: ' +
-          'check in the QMC before starting them again. Starts are never retried by the service.',
+          'connection, 5xx) and for which QRS could not say whether they started, or not which of its ' +
+          'executions is theirs (the reason names the candidates). They may be running: check in the QMC ' +
+          'before starting them again. Starts are never retried by the service.',
       },
     ),
     executions: Type.Array(
@@ -247,7 +248,7 @@ export const StartTaskResponse = Type.Object(
       'What was started, refused and failed. The first seven keys are Butler\'s and always present; ' +
       '`tasksFailed`, `tasksUnconfirmed` and `executions` are this service\'s extensions. A task is listed as ' +
       'started only once QRS confirmed the start with an execution session id, in its answer or, when ' +
-      'the answer was lost, in its execution results.',
+      'the answer was lost, as the one execution of the task that can be this start\'s (README: lost start answers).',
   },
 );
 
