@@ -96,8 +96,10 @@ export async function startQlikCloudSimulator(opts: QlikCloudSimulatorOptions = 
   const delays = createDelays();
   // Counts creations for the lost-answer faults (stats.reset() must not hide one).
   let reloadsCreated = 0;
-  const tokenRoutes = [route('POST', '/oauth/token', (req) => authority.grant(req.body, hooks.tokenLifetimeMs))];
-  const apiRoutes = [
+  // The one route that takes no bearer token.
+  const tokenRoute = route('POST', '/oauth/token', (req) => authority.grant(req.body, hooks.tokenLifetimeMs));
+  const routes = [
+    tokenRoute,
     ...itemRoutes(catalog),
     ...reloadRoutes({
       catalog,
@@ -114,8 +116,7 @@ export async function startQlikCloudSimulator(opts: QlikCloudSimulatorOptions = 
 
   /** Auth, then the read limit and read faults, then the route. */
   function answer(req: IncomingMessage, method: string, path: string, rawQuery: string, body: Buffer, match: RouteMatch | null): CloudResponse {
-    const isTokenRoute = match !== null && tokenRoutes.includes(match.route);
-    const auth = isTokenRoute ? null : authority.check(req.headers);
+    const auth = match?.route === tokenRoute ? null : authority.check(req.headers);
     if (auth !== null && !auth.ok) return auth.response;
     if (method === 'GET') {
       const admission = readLimiter.admit(now(), hooks.readsPerMinute);
@@ -144,7 +145,7 @@ export async function startQlikCloudSimulator(opts: QlikCloudSimulatorOptions = 
     const at = now();
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, query } = splitUrl(req.url ?? '/');
-    const match = findRoute(tokenRoutes, method, path) ?? findRoute(apiRoutes, method, path);
+    const match = findRoute(routes, method, path);
     const endpoint = match?.route.endpoint ?? UNMATCHED_ENDPOINT;
     // 'close' follows the end of the answer, or the connection's loss before it.
     res.once('close', recorder.requestArrived(endpoint));
