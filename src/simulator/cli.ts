@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util';
 import { ensureCertFiles, readCertBundle } from './certs.js';
 import { DEMO_FIXTURE_PATH, loadFixture } from './fixture.js';
 import { isScriptLogApi } from './hooks.js';
-import { startSimulator } from './server.js';
+import { runSimulatorCli } from './cli-run.js';
+import { startSimulator, type RunningSimulator } from './server.js';
 
 const USAGE = 'usage: node --import tsx src/simulator/cli.ts --certs <dir> [--port 4242] [--host 127.0.0.1] [--fixture tasks.json] [--execution-ms 5000] [--failing-reloads id,id] [--script-log-api both|scriptlogfile|scriptlog]';
 
 /** Runs the QRS simulator by hand; certificates are generated into --certs once, then reused. */
-async function main(): Promise<void> {
+async function main(): Promise<RunningSimulator | undefined> {
   const { values } = parseArgs({
     options: {
       certs: { type: 'string' },
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   if (values.help || values.certs === undefined) {
     process.stdout.write(`${USAGE}\n`);
     process.exitCode = values.help ? 0 : 2;
-    return;
+    return undefined;
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
@@ -54,17 +55,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = (): void => {
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return sim;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+runSimulatorCli(main);

@@ -39,7 +39,7 @@ export class FixtureError extends Error {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -51,8 +51,7 @@ function isCustomPropertyValue(value: unknown): value is SimCustomPropertyValue 
   return isRecord(value) && typeof value.name === 'string' && typeof value.value === 'string';
 }
 
-function toTask(path: string, raw: unknown, index: number): SimTask {
-  const where = `task #${index}`;
+function toTask(path: string, raw: unknown, where: string): SimTask {
   if (!isRecord(raw)) throw new FixtureError(path, `${where} is not an object`);
   const { id, name, taskType, enabled, tags, customProperties, appId, appName } = raw;
   if (typeof id !== 'string' || !GUID.test(id)) throw new FixtureError(path, `${where}: id must be a GUID`);
@@ -84,20 +83,28 @@ function toTask(path: string, raw: unknown, index: number): SimTask {
   return task;
 }
 
-/** Reads and validates a fixture file: a JSON array of SimTask with unique GUID ids. */
-export function loadFixture(path: string): Fixture {
+/**
+ * Reads a fixture file: a JSON array whose entries `toEntry` validates (throwing FixtureError)
+ * and whose ids must be unique. `noun` names an entry in messages.
+ */
+export function readFixtureEntries<T extends { id: string }>(path: string, noun: string, toEntry: (raw: unknown, where: string) => T): T[] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new FixtureError(path, err instanceof Error ? err.message : String(err), { cause: err });
   }
-  if (!Array.isArray(raw)) throw new FixtureError(path, 'expected a JSON array of tasks');
-  const tasks = raw.map((entry, index) => toTask(path, entry, index));
+  if (!Array.isArray(raw)) throw new FixtureError(path, `expected a JSON array of ${noun}s`);
+  const entries = raw.map((entry, index) => toEntry(entry, `${noun} #${index}`));
   const seen = new Set<string>();
-  for (const task of tasks) {
-    if (seen.has(task.id)) throw new FixtureError(path, `duplicate task id ${task.id}`);
-    seen.add(task.id);
+  for (const entry of entries) {
+    if (seen.has(entry.id)) throw new FixtureError(path, `duplicate ${noun} id ${entry.id}`);
+    seen.add(entry.id);
   }
-  return tasks;
+  return entries;
+}
+
+/** Reads and validates a fixture file: a JSON array of SimTask with unique GUID ids. */
+export function loadFixture(path: string): Fixture {
+  return readFixtureEntries(path, 'task', (raw, where) => toTask(path, raw, where));
 }

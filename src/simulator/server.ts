@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CertBundle } from './certs.js';
 import { DEMO_FIXTURE_PATH, loadFixture, type SimTask } from './fixture.js';
 import { FilterSyntaxError } from './filter/index.js';
 import { createExecutionLog } from './executions.js';
 import { createHooks, type SimulatorHooks } from './hooks.js';
+import { closerOf, createDelays, formatUrl, listen, readBody } from './http-server.js';
 import { NO_ANSWER, NOT_FOUND, textResponse, type SimRequest, type SimResponse } from './http-types.js';
 import { createQrsJson } from './qrs-json.js';
 import { parseQueryString } from './query-string.js';
@@ -37,20 +38,6 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-/** The request body, or null when it exceeded the limit (the rest is drained, not kept). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
-    req.on('error', reject);
-  });
-}
-
 /**
  * Splits the request target. Clients drop a `#` and all after it before sending (browsers,
  * axios via URL); raw node:http sends it, so it is cut here to give QRS's observed result.
@@ -78,10 +65,6 @@ function dispatch(routes: readonly Route[], req: SimRequest): SimResponse {
   }
 }
 
-function formatUrl(host: string, port: number): string {
-  return host.includes(':') ? `https://[${host}]:${port}` : `https://${host}:${port}`;
-}
-
 /**
  * Starts an HTTPS server that behaves like QRS on port 4242: mutual TLS against the bundle's
  * CA only, xrfkey and X-Qlik-User checks, task look-ups with filters, and task starts.
@@ -99,7 +82,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     ...executionRoutes({ executions, hooks, now }),
     ...startRoutes({ store, executions, hooks, now, recordStart: recorder.recordStart }),
   ];
-  const latencyTimers = new Set<NodeJS.Timeout>();
+  const delays = createDelays();
 
   function answer(req: IncomingMessage, method: string, rawPath: string, rawQuery: string, body: Buffer): SimResponse {
     if (hooks.failAllWith !== null) return textResponse(hooks.failAllWith, 'Simulated failure');
@@ -109,17 +92,6 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     if (problem === 'missing-value') return textResponse(400, 'Missing parameter value(s)');
     if (problem === 'malformed') return textResponse(400, 'Bad Request: malformed query string');
     return dispatch(routes, { method, path: normalisePath(rawPath), query: params, body });
-  }
-
-  function delay(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        latencyTimers.delete(timer);
-        resolve();
-      }, ms);
-      latencyTimers.add(timer);
-    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -133,7 +105,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       req.socket.destroy();
       return;
     }
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const startsBefore = recorder.stats.starts.length;
     const response =
       body === null ? textResponse(413, 'Payload Too Large') : answer(req, method, path, query, body);
@@ -152,7 +124,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     recorder.recordRequest({ method, path, query, status: response.status });
     // The latency is a round trip as the client sees it, so the simulator's own work on the
     // request is part of it rather than added on top.
-    await delay(hooks.latencyMs + (started ? hooks.startAnswerDelayMs : 0) - (performance.now() - arrivedAt));
+    await delays.wait(hooks.latencyMs + (started ? hooks.startAnswerDelayMs : 0) - (performance.now() - arrivedAt));
     if (res.destroyed) return;
     const headers: Record<string, string> = {};
     if (response.contentType !== undefined) headers['content-type'] = response.contentType;
@@ -178,40 +150,21 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     },
   );
 
-  // closeAllConnections() misses a keep-alive socket now and then (close() then waits for the
-  // client's idle timeout), so every socket is tracked and destroyed on close.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.once('close', recorder.connectionOpened());
-  });
+  const closeServer = closerOf(server);
+  server.on('connection', (socket: Socket) => socket.once('close', recorder.connectionOpened()));
   server.on('secureConnection', (socket: TLSSocket) => recorder.tlsHandshakeDone(socket.isSessionReused()));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, opts.port ?? 0);
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
-    for (const timer of latencyTimers) clearTimeout(timer);
-    latencyTimers.clear();
-    return new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets of clients that are still open would hold close() forever.
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-    });
+    delays.cancelAll();
+    return closeServer();
   }
 
   return {
     port,
-    url: formatUrl(host, port),
+    url: formatUrl('https', host, port),
     stats: recorder.stats,
     hooks,
     // Idempotent, so a test may close early and still close again in t.after.
