@@ -35,6 +35,8 @@ const milliseconds = (minimum: number) =>
 
 // An origin as browsers send it in the Origin header: scheme, host and optional port, nothing else.
 const ORIGIN_PATTERN = '^https?://[^/?#\\s]+$';
+// A DNS name as browsers send it in the Host header (punycode for non-ASCII), without the port.
+const HOST_NAME_PATTERN = '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$';
 
 const text = () => Type.String({ minLength: 1, expected: 'a non-empty string' });
 
@@ -108,6 +110,9 @@ export const ButlerFileSchema = mapping({
       maxConnections: integer(1),
       allowedOrigins: list(
         Type.String({ pattern: ORIGIN_PATTERN, expected: 'an origin such as https://portal.example.com (no path)' }),
+      ),
+      allowedHosts: list(
+        Type.String({ pattern: HOST_NAME_PATTERN, expected: 'a host name such as gateway.example.com (no scheme, port or path)' }),
       ),
       auth: mapping({
         enable: bool(),

@@ -64,6 +64,11 @@ export interface ServerSettings {
   readonly maxConnections: number; // .maxConnections (ours)
   /** Web origins (besides the service's own) whose pages may send changing requests. */
   readonly allowedOrigins: readonly string[]; // .allowedOrigins (ours)
+  /**
+   * Host names (besides IP addresses, localhost and serverHost) browsers may address the
+   * service by; other names are refused from browsers, as DNS rebinding would use them.
+   */
+  readonly allowedHosts: readonly string[]; // .allowedHosts (ours)
   readonly auth: AuthSettings; // .auth (ours)
   readonly rateLimit: RateLimitSettings; // .rateLimit (ours)
   /**

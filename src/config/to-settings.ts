@@ -48,6 +48,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       requestTimeoutMs: server.requestTimeoutMs,
       maxConnections: server.maxConnections,
       allowedOrigins: server.allowedOrigins.map(canonicalOrigin),
+      allowedHosts: [...server.allowedHosts],
       auth: {
         enable: server.auth.enable,
         apiKeys: server.auth.apiKeys.map(({ name, key, scopes }) => ({ name, sha256: apiKeyDigest(key), scopes: [...scopes] })),
