@@ -146,6 +146,7 @@ export const ButlerFileSchema = mapping({
       idempotencyWindowSeconds: integer(1),
       scriptLogTailLines: integer(0, 1000),
       maxWaitSeconds: integer(1, 86400),
+      maxWaitingRequests: integer(1),
     }),
     startTaskCallback: mapping({
       allowedUrlPrefixes: list(

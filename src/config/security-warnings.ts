@@ -42,6 +42,13 @@ export function securityWarnings(settings: Settings): string[] {
         'List only the reverse proxies\' addresses.',
     );
   }
+  if (settings.startTask.maxWaitingRequests >= server.maxConnections) {
+    warnings.push(
+      `SECURITY: Butler.startTask.maxWaitingRequests (${settings.startTask.maxWaitingRequests}) is not below ` +
+        `Butler.restServerConfig.maxConnections (${server.maxConnections}): wait=true requests can hold every ` +
+        'connection and lock out /health, /ready and every other caller. Keep it well below maxConnections.',
+    );
+  }
   if (!qrs.useSSL) {
     warnings.push(
       `SECURITY: QRS at ${qrs.host}:${qrs.port} is called over plain HTTP (Butler.configQRS.useSSL is false).`,

@@ -105,6 +105,8 @@ export interface StartTaskSettings {
   readonly scriptLogTailLines: number; // Butler.startTask.scriptLogTailLines (ours)
   /** Longest `?wait=true` (and background wait for a callback) a request may ask for. */
   readonly maxWaitSeconds: number; // Butler.startTask.maxWaitSeconds (ours)
+  /** Most `?wait=true` requests waiting at once in this process; more are refused with 503. */
+  readonly maxWaitingRequests: number; // Butler.startTask.maxWaitingRequests (ours)
   readonly callback: StartTaskCallbackSettings; // Butler.startTaskCallback (ours)
 }
 

@@ -77,6 +77,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       idempotencyWindowSeconds: butler.startTask.idempotencyWindowSeconds,
       scriptLogTailLines: butler.startTask.scriptLogTailLines,
       maxWaitSeconds: butler.startTask.maxWaitSeconds,
+      maxWaitingRequests: butler.startTask.maxWaitingRequests,
       callback: {
         allowedUrlPrefixes: butler.startTaskCallback.allowedUrlPrefixes.map((prefix) => new URL(prefix).href),
         maxAttempts: butler.startTaskCallback.maxAttempts,

@@ -88,6 +88,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     idempotencyWindowSeconds: 86400,
     scriptLogTailLines: 25,
     maxWaitSeconds: 3600,
+    maxWaitingRequests: 500,
     callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000 },
   });
   assert.equal(settings.keyValueStore.enable, true);
@@ -149,6 +150,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       idempotencyWindowSeconds: 86400,
       scriptLogTailLines: 25,
       maxWaitSeconds: 3600,
+      maxWaitingRequests: 500,
       callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000 },
     },
     keyValueStore: {
@@ -353,6 +355,11 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'wait cap beyond a day',
       yaml: 'Butler:\n  startTask:\n    maxWaitSeconds: 90000\n',
       expected: '{file}: Butler.startTask.maxWaitSeconds must be an integer 1-86400, got 90000',
+    },
+    {
+      name: 'no waiting request allowed at all',
+      yaml: 'Butler:\n  startTask:\n    maxWaitingRequests: 0\n',
+      expected: '{file}: Butler.startTask.maxWaitingRequests must be an integer >= 1, got 0',
     },
     {
       name: 'empty scalar',

@@ -22,6 +22,7 @@ import {
   StartTaskResponse,
 } from '../schemas/start-task.js';
 import { callerLabel, callerOf } from '../auth/index.js';
+import { createWaitingCap } from '../waiting-cap.js';
 
 export interface StartTaskRoutesOptions {
   qrs: QrsClient;
@@ -96,6 +97,7 @@ function clientGone(response: ServerResponse): AbortSignal {
 export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const startTasks = createStartTaskRunner(opts);
+  const waitingCap = createWaitingCap(opts.settings.maxWaitingRequests);
 
   app.route({
     method: ['PUT', 'POST'],
@@ -128,7 +130,7 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       const waitRequest = parseWaitRequest(request.query, opts.settings);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
       const callerGone = clientGone(reply.raw);
-      const run = async () => {
+      const startAndFollow = async () => {
         const answer = await startTasks(
           {
             urlTaskId: request.params.taskId,
@@ -144,6 +146,9 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
         const body = waitRequest ? await followExecutions(answer, waitRequest, opts.follow, callerGone) : answer;
         return { statusCode: 200, body };
       };
+      // Checked when the work would begin, so a refused request started nothing (and an
+      // Idempotency-Key repeat, answered without waiting, is never refused).
+      const run = waitRequest?.wait ? () => waitingCap.hold(reply, startAndFollow) : startAndFollow;
       if (idempotencyKey === undefined) return (await run()).body;
 
       const { answer, replayed } = await opts.idempotency.run(
