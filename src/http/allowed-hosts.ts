@@ -1,6 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { ServerSettings } from '../config/settings.js';
 import { ServiceError } from '../errors.js';
 

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { ServiceError } from '../errors.js';
 
 /** Waits last minutes: a caller refused for being one too many should not come back at once. */
-export const WAITING_RETRY_AFTER_SECONDS = 30;
+const WAITING_RETRY_AFTER_SECONDS = 30;
 
 export class TooManyWaitingRequestsError extends ServiceError {
   constructor(max: number) {
