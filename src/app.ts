@@ -10,6 +10,7 @@ import { createCallbackSender } from './callbacks/index.js';
 import { createExecutionPoller, readSnapshotsFrom, type FollowDeps } from './waiting/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
+import { refuseUnknownHostsFromBrowsers } from './http/allowed-hosts.js';
 import { auditWrites } from './http/audit.js';
 import { authorizeCallers, identifyCallers } from './http/auth/index.js';
 import { acceptJsonBodies } from './http/body-parser.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   authorizeCallers(app, settings.server.auth);
   limitInputLengths(app, { startTask, keyValueStore: kvSettings });
   refuseBadMethodOverride(app);
+  refuseUnknownHostsFromBrowsers(app, settings.server);
   refuseCrossSiteChanges(app, settings.server.allowedOrigins);
 
   closeConnectionsWhenClosing(app);

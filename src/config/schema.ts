@@ -35,6 +35,8 @@ const milliseconds = (minimum: number) =>
 
 // An origin as browsers send it in the Origin header: scheme, host and optional port, nothing else.
 const ORIGIN_PATTERN = '^https?://[^/?#\\s]+$';
+// A DNS name as browsers send it in the Host header (punycode for non-ASCII), without the port.
+const HOST_NAME_PATTERN = '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$';
 
 const text = () => Type.String({ minLength: 1, expected: 'a non-empty string' });
 
@@ -111,6 +113,9 @@ export const ButlerFileSchema = mapping({
       allowedOrigins: list(
         Type.String({ pattern: ORIGIN_PATTERN, expected: 'an origin such as https://portal.example.com (no path)' }),
       ),
+      allowedHosts: list(
+        Type.String({ pattern: HOST_NAME_PATTERN, expected: 'a host name such as gateway.example.com (no scheme, port or path)' }),
+      ),
       auth: mapping({
         enable: bool(),
         apiKeys: Type.Array(apiKey(), { expected: 'a list of {name, key, scopes}', sensitive: true }),
@@ -143,6 +148,7 @@ export const ButlerFileSchema = mapping({
       idempotencyWindowSeconds: integer(1),
       scriptLogTailLines: integer(0, 1000),
       maxWaitSeconds: integer(1, 86400),
+      maxWaitingRequests: integer(1),
     }),
     startTaskCallback: mapping({
       allowedUrlPrefixes: list(

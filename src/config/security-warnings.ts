@@ -49,6 +49,13 @@ export function securityWarnings(settings: Settings): string[] {
         'X-STG-Signature in the receiver (README, "Knowing when the reload finished").',
     );
   }
+  if (startTask.maxWaitingRequests >= server.maxConnections) {
+    warnings.push(
+      `SECURITY: Butler.startTask.maxWaitingRequests (${startTask.maxWaitingRequests}) is not below ` +
+        `Butler.restServerConfig.maxConnections (${server.maxConnections}): wait=true requests can hold every ` +
+        'connection and lock out /health, /ready and every other caller. Keep it well below maxConnections.',
+    );
+  }
   if (!qrs.useSSL) {
     warnings.push(
       `SECURITY: QRS at ${qrs.host}:${qrs.port} is called over plain HTTP (Butler.configQRS.useSSL is false).`,

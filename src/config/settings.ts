@@ -64,6 +64,11 @@ export interface ServerSettings {
   readonly maxConnections: number; // .maxConnections (ours)
   /** Web origins (besides the service's own) whose pages may send changing requests. */
   readonly allowedOrigins: readonly string[]; // .allowedOrigins (ours)
+  /**
+   * Host names (besides IP addresses, localhost and serverHost) browsers may address the
+   * service by; other names are refused from browsers, as DNS rebinding would use them.
+   */
+  readonly allowedHosts: readonly string[]; // .allowedHosts (ours)
   readonly auth: AuthSettings; // .auth (ours)
   readonly rateLimit: RateLimitSettings; // .rateLimit (ours)
   /**
@@ -100,6 +105,8 @@ export interface StartTaskSettings {
   readonly scriptLogTailLines: number; // Butler.startTask.scriptLogTailLines (ours)
   /** Longest `?wait=true` (and background wait for a callback) a request may ask for. */
   readonly maxWaitSeconds: number; // Butler.startTask.maxWaitSeconds (ours)
+  /** Most `?wait=true` requests waiting at once in this process; more are refused with 503. */
+  readonly maxWaitingRequests: number; // Butler.startTask.maxWaitingRequests (ours)
   readonly callback: StartTaskCallbackSettings; // Butler.startTaskCallback (ours)
 }
 

@@ -48,6 +48,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       requestTimeoutMs: server.requestTimeoutMs,
       maxConnections: server.maxConnections,
       allowedOrigins: server.allowedOrigins.map(canonicalOrigin),
+      allowedHosts: [...server.allowedHosts],
       auth: {
         enable: server.auth.enable,
         apiKeys: server.auth.apiKeys.map(({ name, key, scopes }) => ({ name, sha256: apiKeyDigest(key), scopes: [...scopes] })),
@@ -76,6 +77,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       idempotencyWindowSeconds: butler.startTask.idempotencyWindowSeconds,
       scriptLogTailLines: butler.startTask.scriptLogTailLines,
       maxWaitSeconds: butler.startTask.maxWaitSeconds,
+      maxWaitingRequests: butler.startTask.maxWaitingRequests,
       callback: {
         allowedUrlPrefixes: butler.startTaskCallback.allowedUrlPrefixes.map((prefix) => new URL(prefix).href),
         maxAttempts: butler.startTaskCallback.maxAttempts,

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { loggableUrl } from '../callbacks/index.js';
 import { callerLabel, callerOf } from './auth/index.js';
 
 type AuditedAction = 'startTasks' | 'setKeyValue' | 'deleteKey' | 'deleteNamespace';
@@ -34,6 +36,22 @@ function itemCounts(body: unknown): Fields {
   return counts;
 }
 
+/** The callback URL as every log line shows it: its query may carry a token. */
+function loggedCallbackUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  return URL.canParse(raw) && /^https?:/i.test(raw) ? loggableUrl(raw) : '(not an http or https URL)';
+}
+
+/**
+ * Enough of an Idempotency-Key's SHA-256 to match a request with its repeats, never the key
+ * (`printf %s "$KEY" | sha256sum | cut -c1-12` gives it from the key).
+ */
+function idempotencyKeyHash(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? header.join(', ') : header;
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
 /**
  * What the caller asked for, never a key-value *value* (user data: its length is logged).
  * The body is absent when the request was refused before it was read.
@@ -46,6 +64,8 @@ function askedFor(action: AuditedAction, request: FastifyRequest): Fields {
         taskId: params.taskId,
         allTaskIdsMustExist: asFields(request.query).allTaskIdsMustExist,
         items: itemCounts(request.body),
+        callbackUrl: loggedCallbackUrl(asFields(request.query).callbackUrl),
+        idempotencyKeyHash: idempotencyKeyHash(request.headers['idempotency-key']),
       };
     case 'setKeyValue': {
       const body = asFields(request.body);

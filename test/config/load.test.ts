@@ -63,6 +63,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     requestTimeoutMs: 30000,
     maxConnections: 1000,
     allowedOrigins: [],
+    allowedHosts: [],
     auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
     rateLimit: { maxPerMinute: 6000 },
     trustProxy: [],
@@ -87,6 +88,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     idempotencyWindowSeconds: 86400,
     scriptLogTailLines: 25,
     maxWaitSeconds: 3600,
+    maxWaitingRequests: 500,
     callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000, secret: null },
   });
   assert.equal(settings.keyValueStore.enable, true);
@@ -134,6 +136,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       requestTimeoutMs: 30000,
       maxConnections: 1000,
       allowedOrigins: [],
+      allowedHosts: [],
       auth: { enable: false, apiKeys: [], openEndpoints: ['health', 'ready', 'butlerping', 'documentation'] },
       rateLimit: { maxPerMinute: 6000 },
       trustProxy: [],
@@ -147,6 +150,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       idempotencyWindowSeconds: 86400,
       scriptLogTailLines: 25,
       maxWaitSeconds: 3600,
+      maxWaitingRequests: 500,
       callback: { allowedUrlPrefixes: [], maxAttempts: 5, retryDelayMs: 2000, timeoutMs: 10000, secret: null },
     },
     keyValueStore: {
@@ -351,6 +355,11 @@ test('an invalid value names its source and full key path', async (t) => {
       name: 'wait cap beyond a day',
       yaml: 'Butler:\n  startTask:\n    maxWaitSeconds: 90000\n',
       expected: '{file}: Butler.startTask.maxWaitSeconds must be an integer 1-86400, got 90000',
+    },
+    {
+      name: 'no waiting request allowed at all',
+      yaml: 'Butler:\n  startTask:\n    maxWaitingRequests: 0\n',
+      expected: '{file}: Butler.startTask.maxWaitingRequests must be an integer >= 1, got 0',
     },
     {
       name: 'empty scalar',
@@ -681,4 +690,14 @@ test('allowedOrigins are origins without a path, kept in the form browsers send'
   assert.deepEqual(loadSettings(file, { env: NO_ENV }).server.allowedOrigins, ['https://portal.example.com', 'http://10.0.0.5:8000']);
   const withPath = writeConfig(t, 'Butler:\n  restServerConfig:\n    allowedOrigins: ["https://portal.example.com/app"]\n', 'bad.yaml');
   assert.throws(() => loadSettings(withPath, { env: NO_ENV }), /allowedOrigins\[0\] must be an origin/);
+});
+
+test('allowedHosts are host names without scheme or port; STG_ALLOWED_HOSTS (a JSON list) overrides', (t) => {
+  const file = writeConfig(t, 'Butler:\n  restServerConfig:\n    allowedHosts: [Gateway.Example.com, qlik-gw, gw.example.com.]\n');
+  assert.deepEqual(loadSettings(file, { env: NO_ENV }).server.allowedHosts, ['Gateway.Example.com', 'qlik-gw', 'gw.example.com.']);
+  assert.deepEqual(loadSettings(file, { env: { STG_ALLOWED_HOSTS: '["gw.local"]' } }).server.allowedHosts, ['gw.local']);
+  for (const bad of ['gateway.example.com:8080', 'https://gateway.example.com', 'gateway.example.com/path', '']) {
+    const withBad = writeConfig(t, `Butler:\n  restServerConfig:\n    allowedHosts: [${JSON.stringify(bad)}]\n`, 'bad.yaml');
+    assert.throws(() => loadSettings(withBad, { env: NO_ENV }), /allowedHosts\[0\] must be a host name such as gateway\.example\.com \(no scheme, port or path\)/, bad);
+  }
 });

@@ -284,3 +284,16 @@ test('startup warning: callbacks on without a secret are unsigned', () => {
   assert.equal(unsigned.length, 1);
   assert.match(unsigned[0]!, /^SECURITY: callbacks are on but unsigned \(Butler\.startTaskCallback\.secret is not set\).*STG_CALLBACK_SECRET/);
 });
+
+test('startup warning: waiting requests allowed to hold every connection', () => {
+  const warningsFor = (maxWaitingRequests: number, maxConnections: number) =>
+    securityWarnings(testSettings({ qrs: { rejectUnauthorized: true }, server: { maxConnections, rateLimit: { maxPerMinute: 100 } }, startTask: { maxWaitingRequests } }));
+  assert.deepEqual(warningsFor(500, 1000), [], 'the defaults');
+  assert.deepEqual(warningsFor(99, 100), []);
+  for (const [waiting, connections] of [[100, 100], [500, 100]] as const) {
+    assert.deepEqual(warningsFor(waiting, connections), [
+      `SECURITY: Butler.startTask.maxWaitingRequests (${waiting}) is not below Butler.restServerConfig.maxConnections (${connections}): ` +
+        'wait=true requests can hold every connection and lock out /health, /ready and every other caller. Keep it well below maxConnections.',
+    ]);
+  }
+});

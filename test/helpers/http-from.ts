@@ -1,4 +1,4 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 
 export interface Answer {
   status: number;
@@ -13,6 +13,8 @@ export interface RequestFromOptions {
   /** Sent as JSON. */
   body?: unknown;
   timeoutMs?: number;
+  /** Send over this agent's connections; a fresh connection per request if absent. */
+  agent?: Agent;
 }
 
 /**
@@ -25,7 +27,7 @@ export function requestFrom(localAddress: string, url: string, opts: RequestFrom
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const timeoutMs = opts.timeoutMs ?? 15000;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers, localAddress, agent: false }, (res) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers, localAddress, agent: opts.agent ?? false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

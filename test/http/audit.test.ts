@@ -1,9 +1,11 @@
 /**
  * The audit trail: exactly one structured line (`audit: true`) per start request and per
  * key-value write or delete, refusals included, saying who, from where, what was asked and
- * what was done, with value sizes but never values.
+ * what was done, with value sizes but never values, callback URLs without their query and
+ * Idempotency-Keys as short hashes.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { call, startHarness, TASKS } from '../starttask/harness.js';
 import { AUTH_ON, bearer, KEYS } from '../helpers/api-keys.js';
@@ -100,4 +102,33 @@ test('malformed start bodies are audited by what they hold, without their conten
     [{ taskId: '-', items: { starttaskid: 1, malformed: 3 } }, 400, 'anonymous'],
     [{ taskId: '-', items: { notAList: 1 } }, 400, 'anonymous'],
   ]);
+});
+
+test('the audit line of a start names its callback URL as logged (no query) and a short hash of its Idempotency-Key, never the key', async (t) => {
+  const hooks = 'http://127.0.0.1:9/hooks/';
+  const h = await startHarness(t, { settings: { startTask: { callback: { allowedUrlPrefixes: [hooks] } } } });
+  // The reload outlasts the test: no callback is ever sent.
+  h.sim.hooks.executionMs = 120_000;
+  const key = 'nightly-sales-2026-11-28-9f3c';
+  const callbackUrl = `${hooks}qlik?run=42&token=s3cret`;
+  const start = `/v4/reloadtask/${TASKS.app1.taskId}/start?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+  assert.equal((await call(h.base, start, { body: [], headers: { 'idempotency-key': key } })).status, 200);
+  assert.equal((await call(h.base, start, { body: [], headers: { 'idempotency-key': key } })).status, 200, 'the repeat');
+  assert.equal((await call(h.base, `/v4/reloadtask/${TASKS.app1.taskId}/start?callbackUrl=ftp%3A%2F%2Fx%2Fy%3Ftoken%3Ds3cret`, { body: [] })).status, 400);
+  await call(h.base, `/v4/reloadtask/${TASKS.app1.taskId}/start`, { body: [] });
+
+  const asked = h
+    .logLines()
+    .map((line) => JSON.parse(line) as Line)
+    .filter((line) => line.audit === true)
+    .map((line) => [line.asked, (line.outcome as Line).replayed]);
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  const askedFor = (extra: Line) => ({ taskId: TASKS.app1.taskId, items: {}, ...extra });
+  assert.deepEqual(asked, [
+    [askedFor({ callbackUrl: `${hooks}qlik`, idempotencyKeyHash: hash }), undefined],
+    [askedFor({ callbackUrl: `${hooks}qlik`, idempotencyKeyHash: hash }), true],
+    [askedFor({ callbackUrl: '(not an http or https URL)' }), undefined],
+    [askedFor({}), undefined],
+  ]);
+  for (const secret of [key, 's3cret']) assert.ok(!h.logLines().some((line) => line.includes(secret)), `${secret} was logged`);
 });

@@ -4,12 +4,15 @@
  * hooks.failingReloadIds) FinishedFail. Every loop that waits has a deadline.
  */
 import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
 import { test } from 'node:test';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import type { WaitedStartTaskResponse } from '../../src/waiting/index.js';
-import { call, startHarness, TASKS } from '../starttask/harness.js';
+import { requestFrom } from '../helpers/http-from.js';
+import { waitUntil } from '../helpers/wait.js';
+import { call, idsOf, startedIds, startHarness, TASKS } from '../starttask/harness.js';
 
-const { app1, app2 } = TASKS;
+const { app1, app2, app3 } = TASKS;
 const START_BOTH = `/v4/reloadtask/${app1.taskId}/start`;
 const BODY = [{ type: 'starttaskid', payload: { taskId: app2.taskId } }];
 const DOCUMENTED_KEYS = ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied', 'tasksFailed', 'tasksUnconfirmed', 'executions', 'wait'];
@@ -182,4 +185,55 @@ test('shutting down answers waiting requests at once with their last seen state 
   const body = answer.body as WaitedStartTaskResponse;
   assert.equal(body.wait.outcome, 'stopped');
   assert.match(byTask(body, app1.taskId).statusReason ?? '', /the service stopped before it finished \(last seen: (Triggered|Started)\)/);
+});
+
+test('beyond Butler.startTask.maxWaitingRequests a wait=true request gets 503 with Retry-After and starts nothing; /health, /ready and plain starts still answer', async (t) => {
+  // Two waiters and one connection to spare: waiters must never hold every connection.
+  const h = await startHarness(t, { settings: { startTask: { maxWaitingRequests: 2 }, server: { maxConnections: 3 } } });
+  h.sim.hooks.executionMs = 120_000;
+  // Everything but the waiters goes over one connection, one request after the other.
+  const spare = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => spare.destroy());
+  const send = (path: string, opts: { method?: string; headers?: Record<string, string> } = {}) =>
+    requestFrom('127.0.0.1', `${h.base}${path}`, { method: 'PUT', ...opts, agent: spare });
+  const keyed = { headers: { 'idempotency-key': 'nightly-run-1' } };
+  const waitAWhile = `/v4/reloadtask/${app3.taskId}/start?wait=true&timeoutSeconds=1`;
+  assert.equal((await send(waitAWhile, keyed)).status, 200);
+
+  const waiters = [app1, app2].map(() => new AbortController());
+  t.after(() => waiters.forEach((waiter) => waiter.abort()));
+  const waiting = [app1, app2].map((task, i) =>
+    fetch(`${h.base}/v4/reloadtask/${task.taskId}/start?wait=true&timeoutSeconds=600`, { method: 'PUT', signal: waiters[i]!.signal }).catch(
+      (error: unknown) => error,
+    ),
+  );
+  await waitUntil(() => h.sim.stats.starts.length === 3, 'both waiters to start their reloads');
+  const qrsCallsOtherThanPolls = () => h.sim.stats.requests.filter((r) => !r.path.toLowerCase().startsWith('/qrs/executionresult')).length;
+  const before = qrsCallsOtherThanPolls();
+
+  const refused = await send(waitAWhile);
+  assert.equal(refused.status, 503, refused.text);
+  assert.equal(refused.headers['retry-after'], '30');
+  assert.equal(refused.json().code, 'ERR_TOO_MANY_WAITING_REQUESTS');
+  assert.match(refused.json().message, /^2 requests are already waiting .*\(Butler\.startTask\.maxWaitingRequests\); nothing was started/);
+  assert.equal(qrsCallsOtherThanPolls(), before, 'the refused request asked QRS nothing');
+  assert.deepEqual(startedIds(h.sim), idsOf(app1, app2, app3));
+
+  assert.equal((await send('/health', { method: 'GET' })).status, 200);
+  assert.equal((await send('/ready', { method: 'GET' })).status, 200);
+  assert.equal((await send(`/v4/reloadtask/${app3.taskId}/start`)).status, 200, 'a start that does not wait');
+  const repeat = await send(waitAWhile, keyed);
+  assert.equal(repeat.status, 200, 'an Idempotency-Key repeat is answered at once, without waiting');
+  assert.equal(repeat.headers['idempotent-replayed'], 'true');
+  assert.deepEqual(startedIds(h.sim), idsOf(app1, app2, app3, app3));
+
+  // A waiter that leaves frees its place.
+  waiters[0]!.abort();
+  await waiting[0];
+  let admitted = 0;
+  await waitUntil(async () => {
+    admitted = (await send(waitAWhile)).status;
+    return admitted !== 503;
+  }, 'a wait=true request to be admitted after a waiter left');
+  assert.equal(admitted, 200);
 });

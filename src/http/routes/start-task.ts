@@ -23,6 +23,7 @@ import {
   StartTaskResponse,
 } from '../schemas/start-task.js';
 import { callerLabel, callerOf } from '../auth/index.js';
+import { createWaitingCap } from '../waiting-cap.js';
 
 export interface StartTaskRoutesOptions {
   qrs: QrsClient;
@@ -92,6 +93,7 @@ function clientGone(response: ServerResponse): AbortSignal {
 export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const startTasks = createStartTaskRunner(opts);
+  const waitingCap = createWaitingCap(opts.settings.maxWaitingRequests);
 
   app.route({
     method: ['PUT', 'POST'],
@@ -143,27 +145,31 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       };
       const follow = (answer: StartTaskAnswer, asked: WaitRequest | null) =>
         asked ? followExecutions(answer, asked, opts.follow, callerGone) : answer;
-      if (idempotencyKey === undefined) return follow(await start(), waitRequest);
-
-      const guarded = await opts.idempotency.run(
-        {
-          key: idempotencyKey,
-          caller: callerLabel(callerOf(request)),
-          method: request.method,
-          url: request.url,
-          body: request.body,
-        },
-        async () => ({ statusCode: 200, body: await start() }),
-      );
-      // The stored body is a start answer this route made before.
-      const answer = guarded.answer.body as StartTaskAnswer;
-      if (guarded.kind === 'fresh') return follow(answer, waitRequest);
-      request.log.info('Idempotency-Key repeat: answered from the first request, nothing started');
-      reply.header('idempotent-replayed', 'true');
-      reply.code(guarded.answer.statusCode);
-      if (guarded.kind === 'replayed-as-sent') return answer;
-      // A repeat waits on the executions again, as the first did, but sends no second callback.
-      return follow(answer, waitRequest && { ...waitRequest, callbackUrl: null });
+      const startAndFollow = async () => {
+        if (idempotencyKey === undefined) return follow(await start(), waitRequest);
+        const guarded = await opts.idempotency.run(
+          {
+            key: idempotencyKey,
+            caller: callerLabel(callerOf(request)),
+            method: request.method,
+            url: request.url,
+            body: request.body,
+          },
+          async () => ({ statusCode: 200, body: await start() }),
+        );
+        // The stored body is a start answer this route made before.
+        const answer = guarded.answer.body as StartTaskAnswer;
+        if (guarded.kind === 'fresh') return follow(answer, waitRequest);
+        request.log.info('Idempotency-Key repeat: answered from the first request, nothing started');
+        reply.header('idempotent-replayed', 'true');
+        reply.code(guarded.answer.statusCode);
+        if (guarded.kind === 'replayed-as-sent') return answer;
+        // A repeat waits on the executions again, as the first did, but sends no second callback.
+        return follow(answer, waitRequest && { ...waitRequest, callbackUrl: null });
+      };
+      // Checked before the work begins, so a refused request started nothing. A repeat of an
+      // idempotent request that waits is counted too: it holds its connection just the same.
+      return waitRequest?.wait ? waitingCap.hold(reply, startAndFollow) : startAndFollow();
     },
   });
 };
