@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   tasks?: SimTask[];
   host?: string;
   port?: number;
+  /** The simulator's clock in epoch ms (Date.now by default): a test can set the time reloads see. */
+  now?: () => number;
 }
 
 export interface RunningSimulator {
@@ -90,7 +92,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const host = opts.host ?? '127.0.0.1';
   const store = createTaskStore(opts.tasks ?? loadFixture(DEMO_FIXTURE_PATH));
   const executions = createExecutionLog();
-  const now = (): number => Date.now();
+  const now = opts.now ?? ((): number => Date.now());
   const json = createQrsJson(store, executions, now);
   const hooks = createHooks();
   const recorder = createStatsRecorder();
