@@ -18,14 +18,15 @@ export interface ExecutionDeps {
 /**
  * Execution sessions and results, and the script logs of finished reloads:
  * `/qrs/executionsession[/full][/{id}]` lists running reloads only (QRS deletes a session when
- * it ends [DOC]); `/qrs/executionresult[/full][/{id}]` lists every start; filters as elsewhere.
+ * it ends [DOC]); `/qrs/executionresult[/full][/{id}]` lists every run of every start (each
+ * retry has a result of its own); filters as elsewhere.
  */
 export function executionRoutes({ executions, hooks, now }: ExecutionDeps): Route[] {
   /** Download references handed out (lower-cased: QRS paths ignore case), each good for one download [INF]. */
   const downloads = new Map<string, Run>();
 
   const running = (execution: Execution): boolean => !FINAL_STATUSES.has(sessionStatusAt(execution, now()));
-  /** The run whose result has `id`, once that result exists. */
+  /** `run`, if its result exists yet (a retry's appears when the retry starts). */
   const begunRun = (run: Run | undefined): Run | undefined => (run !== undefined && hasBegun(run, now()) ? run : undefined);
 
   function readable(answer: () => SimResponse): SimResponse {
