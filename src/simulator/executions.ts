@@ -103,7 +103,10 @@ export function phasesOf(run: Run): Phase[] {
   if (!run.last) return [...phases, { status: ExecutionStatus.Retry, at: end }];
   const distribution = plan.distributionMs;
   if (distribution > 0) {
-    phases.push({ status: ExecutionStatus.DistributionQueue, at: end }, { status: ExecutionStatus.DistributionRunning, at: end + distribution });
+    phases.push(
+      { status: ExecutionStatus.DistributionQueue, at: end },
+      { status: ExecutionStatus.DistributionRunning, at: end + distribution },
+    );
   }
   return [...phases, { status: plan.finalStatus, at: end + 2 * distribution }];
 }

@@ -38,7 +38,10 @@ export interface SimulatorHooks {
   retryingReloadIds: Set<string>;
   /** Time from a run ending Retry to its retry's start, for reloads started from now on. */
   retryDelayMs: number;
-  /** Reloads started from now on spend this long in DistributionQueue, then in DistributionRunning, before their final state; 0 skips both. */
+  /**
+   * Reloads started from now on spend this long in DistributionQueue, then as long in
+   * DistributionRunning, before their final state; 0 skips both.
+   */
   distributionMs: number;
   /** When set, each script-log reference is its answer instead of a random GUID (QRS only documents "UUID"). */
   downloadReference: (() => string) | null;

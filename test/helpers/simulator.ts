@@ -51,7 +51,8 @@ export async function startTestSimulator(opts: { tasks?: SimTask[]; clock?: Manu
   const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
     const certPaths = await writeCertBundle(dir, certs);
-    const sim = await startSimulator({ certs, tasks: opts.tasks, host: '127.0.0.1', port: 0, ...(opts.clock ? { now: opts.clock.now } : {}) });
+    const clock = opts.clock ? { now: opts.clock.now } : {};
+    const sim = await startSimulator({ certs, tasks: opts.tasks, host: '127.0.0.1', port: 0, ...clock });
     return {
       sim,
       certs,

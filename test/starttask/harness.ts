@@ -68,8 +68,8 @@ export interface Harness {
 }
 
 export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
-  const simulator =
-    opts.simulator ?? (await startTestSimulator({ ...(opts.tasks ? { tasks: opts.tasks } : {}), ...(opts.clock ? { clock: opts.clock } : {}) }));
+  const simulatorOptions = { ...(opts.tasks ? { tasks: opts.tasks } : {}), ...(opts.clock ? { clock: opts.clock } : {}) };
+  const simulator = opts.simulator ?? (await startTestSimulator(simulatorOptions));
   if (!opts.simulator) t.after(() => simulator.close());
   const { sim } = simulator;
   const settings = testSettings({
