@@ -22,6 +22,8 @@ const STATUS_TEXT: Readonly<Record<ExecutionStatusName, string>> = {
   Retry: 'Failed, waiting to be retried',
   Error: 'Ended with an error',
   Reset: 'Reset',
+  DistributionQueue: 'Reloaded, queued for distribution',
+  DistributionRunning: 'Reloaded, being distributed',
 };
 
 /** Statuses whose script log tells why the reload did not succeed. */

@@ -57,9 +57,14 @@ export function parseTaskList(body: unknown): QrsTask[] {
   return body.map((entry, i) => parseTask(entry, `task ${i}`));
 }
 
+/** The string of a `{ "value": "..." }` answer (synchronous starts, script log references). */
+export function parseValueAnswer(body: unknown, what: string): string {
+  return stringField(objectAt(body, what), 'value', what);
+}
+
 /** A synchronous start answer `{ "value": "<execution session GUID>" }`. */
 export function parseStartAnswer(body: unknown): string {
-  const value = stringField(objectAt(body, 'start answer'), 'value', 'start answer');
+  const value = parseValueAnswer(body, 'start answer');
   if (!isGuid(value)) throw new UnexpectedAnswerError('start answer value is not a GUID');
   return value;
 }

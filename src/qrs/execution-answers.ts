@@ -60,6 +60,7 @@ function parseResult(value: unknown, where: string): QrsExecutionResult {
   const fileReference = result['fileReferenceID'];
   return {
     id: guidField(result, 'id', where),
+    createdTime: timeField(result, 'createdDate', where),
     executionId: guidField(result, 'executionID', where),
     taskId: guidField(result, 'taskID', where),
     status: statusField(result, where),

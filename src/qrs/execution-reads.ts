@@ -3,6 +3,7 @@ import type { QrsSettings } from '../config/settings.js';
 import { parseResultList, parseSessionList } from './execution-answers.js';
 import type { QrsExecutionReads, QrsExecutionResult, QrsExecutionSession } from './execution-types.js';
 import { and, anyOf, atLeast, guidIn, isGuid, type QrsFilter } from './filter.js';
+import { latestResults } from './latest-result.js';
 import { parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
 
 const SESSION_PATH = '/executionsession/full';
@@ -63,13 +64,7 @@ export function createExecutionReads(transport: QrsTransport, settings: QrsSetti
     },
 
     async getExecutionResults(executionIds) {
-      const found = await inChunks(executionIds, resultChunk, (chunk) => results(guidIn('executionID', chunk)));
-      const latest = new Map<string, QrsExecutionResult>();
-      for (const result of found) {
-        const seen = latest.get(result.executionId);
-        if (seen === undefined || newer(result, seen)) latest.set(result.executionId, result);
-      }
-      return latest;
+      return latestResults(await inChunks(executionIds, resultChunk, (chunk) => results(guidIn('executionID', chunk))));
     },
 
     async getExecutionResultsOfTaskSince(taskId, since) {

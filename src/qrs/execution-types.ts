@@ -1,4 +1,4 @@
-/** QRS's execution status names by number (`/qrs/about/api/enums`; Butler's lookup table). */
+/** QRS's execution status names by number: TaskExecutionStatus (QRS API reference; Butler's table stops at 12). */
 export const EXECUTION_STATUS_NAMES = [
   'NeverStarted',
   'Triggered',
@@ -13,11 +13,13 @@ export const EXECUTION_STATUS_NAMES = [
   'Retry',
   'Error',
   'Reset',
+  'DistributionQueue',
+  'DistributionRunning',
 ] as const;
 
 export type ExecutionStatusName = (typeof EXECUTION_STATUS_NAMES)[number];
 
-/** Statuses after which an execution never changes again. */
+/** Statuses after which an execution never changes again (not Retry: a new result follows it). */
 export const FINAL_EXECUTION_STATUSES: ReadonlySet<ExecutionStatusName> = new Set([
   'Aborted',
   'FinishedSuccess',
@@ -39,6 +41,8 @@ export interface QrsExecutionSession {
 /** One run of a task as `/qrs/executionresult/full` describes it; it outlives the session. */
 export interface QrsExecutionResult {
   readonly id: string;
+  /** ISO time QRS created the result (each retry creates one); null when QRS does not say. */
+  readonly createdTime: string | null;
   /** The execution session id this result belongs to. */
   readonly executionId: string;
   readonly taskId: string;
@@ -59,7 +63,7 @@ export interface QrsExecutionResult {
 export interface QrsExecutionReads {
   /** Running executions: QRS has deleted the session of every finished one. */
   getExecutionSessions(executionIds: readonly string[]): Promise<Map<string, QrsExecutionSession>>;
-  /** The latest result of each execution (a retried run has several), running or finished. */
+  /** The latest result of each execution (a retried one has several: see latest-result.ts), running or finished. */
   getExecutionResults(executionIds: readonly string[]): Promise<Map<string, QrsExecutionResult>>;
   /** Results of one task that started at or after `since`, newest first. */
   getExecutionResultsOfTaskSince(taskId: string, since: Date): Promise<QrsExecutionResult[]>;

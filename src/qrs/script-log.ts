@@ -3,14 +3,28 @@
  * Newer QRS (May 2025 on) answers `reloadtask/{id}/scriptlogfile?executionResultId=`, older
  * QRS `reloadtask/{id}/scriptlog?fileReferenceId=`; both answer `{"value": <reference>}`.
  */
-import { parseStartAnswer } from './answers.js';
+import { parseValueAnswer } from './answers.js';
 import { isGuid } from './filter.js';
 import { tailOf } from './tail-lines.js';
-import { parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
+import { parseJsonBody, UnexpectedAnswerError, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
-/** What a reference request can tell. `notReady`: the empty GUID QRS answers just after a reload ends. */
+/**
+ * QRS documents the reference as a UUID, but it is only ever put into a path: any id of
+ * URL-safe characters (RFC 3986 unreserved) will do, short enough for a URL. `.` and `..`
+ * would be path steps, not an id.
+ */
+const URL_SAFE_REFERENCE = /^[A-Za-z0-9._~-]{1,256}$/;
+
+function isDownloadReference(value: string): boolean {
+  return URL_SAFE_REFERENCE.test(value) && value !== '.' && value !== '..';
+}
+
+/**
+ * What a reference request can tell. `reference`: an id of URL-safe characters (a GUID in
+ * practice); `notReady`: the empty GUID QRS answers just after a reload ends.
+ */
 export type ScriptLogReference =
   | { readonly kind: 'reference'; readonly reference: string }
   | { readonly kind: 'notReady' }
@@ -34,9 +48,13 @@ export interface QrsScriptLogs {
 function referenceAnswer(answer: QrsAnswer): ScriptLogReference {
   if (answer.status === 404) return { kind: 'notFound' };
   if (answer.status !== 200) throw unexpectedStatus(answer);
-  // Same `{"value": "<GUID>"}` shape as a synchronous start's answer.
-  const value = parseStartAnswer(parseJsonBody(answer)).toLowerCase();
-  return value === EMPTY_GUID ? { kind: 'notReady' } : { kind: 'reference', reference: value };
+  // Kept as QRS wrote it: only a GUID is known to ignore case.
+  const value = parseValueAnswer(parseJsonBody(answer), 'script log reference answer');
+  if (value === EMPTY_GUID) return { kind: 'notReady' };
+  if (!isDownloadReference(value)) {
+    throw new UnexpectedAnswerError('script log reference is not 1 to 256 URL-safe characters (A-Z a-z 0-9 - . _ ~)');
+  }
+  return { kind: 'reference', reference: value };
 }
 
 /** `<name>.log`, as the QMC names a downloaded log, with only URL-safe characters. */
@@ -80,9 +98,9 @@ export function createScriptLogs(transport: QrsTransport, options: { downloadTim
     },
 
     downloadScriptLogTail(reference, fileName, lines) {
-      if (!isGuid(reference)) throw new TypeError(`Not a download reference: ${JSON.stringify(reference)}`);
+      if (!isDownloadReference(reference)) throw new TypeError(`Not a download reference: ${JSON.stringify(reference)}`);
       return transport.stream({
-        path: `/download/reloadtask/${reference}/${downloadFileName(fileName)}`,
+        path: `/download/reloadtask/${encodeURIComponent(reference)}/${downloadFileName(fileName)}`,
         consume: (body) => tailOf(body, lines),
         timeoutMs: options.downloadTimeoutMs,
       });

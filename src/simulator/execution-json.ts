@@ -1,5 +1,5 @@
 import { TaskType, type SimTask } from './fixture.js';
-import { ExecutionStatus, FINAL_STATUSES, stateAt, triggeredMs, type Execution } from './executions.js';
+import { currentRun, ExecutionStatus, phasesOf, runStateAt, sessionStatusAt, type Execution, type Run } from './executions.js';
 import { EMPTY_GUID, NEVER, stableGuid } from './qrs-ids.js';
 
 const NODE_NAME = 'sim-node';
@@ -10,8 +10,8 @@ function iso(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-function audit(execution: Execution, now: number): Record<string, string> {
-  return { createdDate: iso(execution.startedAt), modifiedDate: iso(now), modifiedByUserName: REPOSITORY_USER };
+function audit(createdAt: number, now: number): Record<string, string> {
+  return { createdDate: iso(createdAt), modifiedDate: iso(now), modifiedByUserName: REPOSITORY_USER };
 }
 
 function condensedTask(task: SimTask): Record<string, unknown> {
@@ -29,45 +29,42 @@ function typedTaskReferences(task: SimTask): Record<string, unknown> {
 }
 
 /** The state changes QRS logs in `details`, up to `now`. */
-function details(execution: Execution, now: number): Record<string, unknown>[] {
-  const state = stateAt(execution, now);
-  const entries: { status: number; at: number }[] = [{ status: ExecutionStatus.Triggered, at: execution.startedAt }];
-  if (state.status !== ExecutionStatus.Triggered) {
-    entries.push({ status: ExecutionStatus.Started, at: execution.startedAt + triggeredMs(execution.plan) });
-  }
-  if (state.stoppedAt !== null) entries.push({ status: state.status, at: state.stoppedAt });
-  return entries.map(({ status, at }) => ({
-    detailsType: status === ExecutionStatus.FinishedFail ? 3 : 2,
-    message: `Changing task state to ${STATUS_NAMES[status] ?? String(status)}`,
-    detailCreatedDate: iso(at),
-  }));
+function details(run: Run, now: number): Record<string, unknown>[] {
+  return phasesOf(run)
+    .filter(({ at }) => at <= now)
+    .map(({ status, at }) => ({
+      detailsType: status === ExecutionStatus.FinishedFail ? 3 : 2,
+      message: `Changing task state to ${STATUS_NAMES[status] ?? String(status)}`,
+      detailCreatedDate: iso(at),
+    }));
 }
 
 /**
- * ExecutionResult as `/qrs/executionresult/full` answers it [CODE: Fireblade99's fields]. It
- * exists from the start (status follows the session) [INF]; stopTime, duration and the script
- * log's file reference are set when the reload ends.
+ * ExecutionResult of one run as `/qrs/executionresult/full` answers it [CODE: Fireblade99's
+ * fields]. It exists from the run's start (status follows the run) [INF]; stopTime, duration and
+ * the script log's file reference are set when the run ends (Retry or final). Each retry is a
+ * result of its own with the same executionID [DOC: Task: Start].
  */
-export function executionResultJson(execution: Execution, now: number): Record<string, unknown> {
-  const state = stateAt(execution, now);
-  const finished = state.stoppedAt !== null && FINAL_STATUSES.has(state.status);
-  const logSize = finished ? execution.plan.scriptLogLines * 48 : 0;
+export function executionResultJson(run: Run, now: number): Record<string, unknown> {
+  const { execution } = run;
+  const state = runStateAt(run, now);
+  const ended = state.stoppedAt !== null;
   return {
-    id: execution.resultId,
-    ...audit(execution, now),
+    id: run.resultId,
+    ...audit(run.listedFrom, now),
     executionID: execution.sessionId,
     appID: execution.task.appId ?? stableGuid(`app:${execution.task.id}`),
     taskID: execution.task.id,
     executingNodeName: NODE_NAME,
     status: state.status,
-    // A reload that has not begun yet (hooks.runDelayMs) has QRS's "not yet" start time.
-    startTime: now < execution.startedAt ? NEVER : iso(execution.startedAt),
+    // A run that has not begun yet (hooks.runDelayMs) has QRS's "not yet" start time.
+    startTime: now < run.startedAt ? NEVER : iso(run.startedAt),
     stopTime: state.stoppedAt === null ? NEVER : iso(state.stoppedAt),
-    duration: state.stoppedAt === null ? 0 : state.stoppedAt - execution.startedAt,
-    fileReferenceID: finished ? execution.fileReferenceId : EMPTY_GUID,
-    scriptLogAvailable: finished,
-    scriptLogSize: logSize,
-    details: details(execution, now),
+    duration: state.stoppedAt === null ? 0 : state.stoppedAt - run.startedAt,
+    fileReferenceID: ended ? run.fileReferenceId : EMPTY_GUID,
+    scriptLogAvailable: ended,
+    scriptLogSize: ended ? execution.plan.scriptLogLines * 48 : 0,
+    details: details(run, now),
     privileges: null,
     schemaPath: 'ExecutionResult',
   };
@@ -77,13 +74,13 @@ export function executionResultJson(execution: Execution, now: number): Record<s
 export function executionSessionJson(execution: Execution, now: number): Record<string, unknown> {
   return {
     id: execution.sessionId,
-    ...audit(execution, now),
+    ...audit(execution.createdAt, now),
     executingNodeID: stableGuid(`node:${NODE_NAME}`),
-    status: stateAt(execution, now).status,
+    status: sessionStatusAt(execution, now),
     task: condensedTask(execution.task),
     ...typedTaskReferences(execution.task),
     app: { id: execution.task.appId ?? stableGuid(`app:${execution.task.id}`), name: execution.task.appName ?? execution.task.name },
-    executionResult: { id: execution.resultId, privileges: null },
+    executionResult: { id: currentRun(execution, now).resultId, privileges: null },
     privileges: null,
     schemaPath: 'ExecutionSession',
   };

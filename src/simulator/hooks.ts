@@ -37,6 +37,20 @@ export interface SimulatorHooks {
   clockOffsetMs: number;
   /** When set, execution session and result reads answer this status (QRS cannot tell what ran). */
   failExecutionReadsWith: number | null;
+  /**
+   * Task ids whose reloads started from now on end Retry once, then run again as a new
+   * execution result of the same session, ending as failingReloadIds says (case-insensitive).
+   */
+  retryingReloadIds: Set<string>;
+  /** Time from a run ending Retry to its retry's start, for reloads started from now on. */
+  retryDelayMs: number;
+  /**
+   * Reloads started from now on spend this long in DistributionQueue, then as long in
+   * DistributionRunning, before their final state; 0 skips both.
+   */
+  distributionMs: number;
+  /** When set, each script-log reference is its answer instead of a random GUID (QRS only documents "UUID"). */
+  downloadReference: (() => string) | null;
 }
 
 export function createHooks(): SimulatorHooks {
@@ -56,6 +70,10 @@ export function createHooks(): SimulatorHooks {
     runDelayMs: 0,
     clockOffsetMs: 0,
     failExecutionReadsWith: null,
+    retryingReloadIds: new Set(),
+    retryDelayMs: 0,
+    distributionMs: 0,
+    downloadReference: null,
   };
 }
 
@@ -71,4 +89,8 @@ export function isFailingStart(hooks: SimulatorHooks, taskId: string): boolean {
 
 export function isFailingReload(hooks: SimulatorHooks, taskId: string): boolean {
   return includesId(hooks.failingReloadIds, taskId);
+}
+
+export function isRetryingReload(hooks: SimulatorHooks, taskId: string): boolean {
+  return includesId(hooks.retryingReloadIds, taskId);
 }

@@ -1,5 +1,5 @@
 import { executionResultJson, neverRunResultJson } from './execution-json.js';
-import type { ExecutionLog } from './executions.js';
+import { currentRun, type ExecutionLog } from './executions.js';
 import { TaskType, type SimTask } from './fixture.js';
 import { NEVER, stableGuid } from './qrs-ids.js';
 import type { TaskStore } from './task-store.js';
@@ -49,7 +49,9 @@ export function createQrsJson(store: TaskStore, executions: ExecutionLog, now: (
 
   function lastResult(task: SimTask): Record<string, unknown> {
     const last = executions.lastOf(task.id);
-    return last === undefined ? neverRunResultJson(task) : executionResultJson(last, now());
+    if (last === undefined) return neverRunResultJson(task);
+    const at = now();
+    return executionResultJson(currentRun(last, at), at);
   }
 
   function app(task: SimTask): Record<string, unknown> {

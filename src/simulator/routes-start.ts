@@ -1,6 +1,6 @@
 import { ExecutionStatus, type ExecutionLog } from './executions.js';
 import type { SimTask } from './fixture.js';
-import { isFailingReload, isFailingStart, type SimulatorHooks } from './hooks.js';
+import { isFailingReload, isFailingStart, isRetryingReload, type SimulatorHooks } from './hooks.js';
 import { emptyResponse, jsonResponse, NO_ANSWER, NOT_FOUND, textResponse, type SimResponse } from './http-types.js';
 import { EMPTY_GUID } from './qrs-ids.js';
 import { GUID_SEGMENT, route, type Route } from './router.js';
@@ -28,9 +28,13 @@ export function startRoutes({ store, executions, hooks, now, recordStart }: Star
         durationMs: Math.max(0, hooks.executionMs),
         finalStatus: isFailingReload(hooks, task.id) ? ExecutionStatus.FinishedFail : ExecutionStatus.FinishedSuccess,
         scriptLogLines: hooks.scriptLogLines,
+        retries: isRetryingReload(hooks, task.id) ? 1 : 0,
+        retryDelayMs: Math.max(0, hooks.retryDelayMs),
+        distributionMs: Math.max(0, hooks.distributionMs),
       },
+      now(),
       // Until then it waits, as a queued reload does.
-      now() + Math.max(0, hooks.runDelayMs),
+      Math.max(0, hooks.runDelayMs),
     );
     recordStart(task.id);
     return execution.sessionId;

@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   tasks?: SimTask[];
   host?: string;
   port?: number;
+  /** The simulator's clock in epoch ms (Date.now by default): a test can set the time reloads see. */
+  now?: () => number;
 }
 
 export interface RunningSimulator {
@@ -74,7 +76,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const store = createTaskStore(opts.tasks ?? loadFixture(DEMO_FIXTURE_PATH));
   const executions = createExecutionLog();
   const hooks = createHooks();
-  const now = (): number => Date.now() + hooks.clockOffsetMs;
+  const now = (): number => (opts.now ?? Date.now)() + hooks.clockOffsetMs;
   const json = createQrsJson(store, executions, now);
   const recorder = createStatsRecorder();
   const routes = [

@@ -27,14 +27,32 @@ export function testCertBundle(): Promise<CertBundle> {
   return sharedBundle;
 }
 
+/** A clock for the simulator that moves only when the test moves it. */
+export interface ManualClock {
+  readonly now: () => number;
+  /** Moves the clock `ms` on. */
+  advance(ms: number): void;
+}
+
+export function manualClock(startMs = Date.now()): ManualClock {
+  let at = startMs;
+  return {
+    now: () => at,
+    advance(ms) {
+      at += ms;
+    },
+  };
+}
+
 /** Starts a simulator on 127.0.0.1:0 (demo fixture unless `tasks` is given). Close it in `t.after`. */
-export async function startTestSimulator(opts: { tasks?: SimTask[] } = {}): Promise<TestSimulator> {
+export async function startTestSimulator(opts: { tasks?: SimTask[]; clock?: ManualClock } = {}): Promise<TestSimulator> {
   const certs = await testCertBundle();
   const dir = await mkdtemp(join(tmpdir(), 'stg-sim-certs-'));
   const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
     const certPaths = await writeCertBundle(dir, certs);
-    const sim = await startSimulator({ certs, tasks: opts.tasks, host: '127.0.0.1', port: 0 });
+    const clock = opts.clock ? { now: opts.clock.now } : {};
+    const sim = await startSimulator({ certs, tasks: opts.tasks, host: '127.0.0.1', port: 0, ...clock });
     return {
       sim,
       certs,

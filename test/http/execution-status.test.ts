@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXECUTION_STATUS_NAMES } from '../../src/qrs/index.js';
+import { manualClock } from '../helpers/simulator.js';
 import { assertStartAnswer, call, startHarness, TASKS, type Harness } from '../starttask/harness.js';
 
 const { app1 } = TASKS;
@@ -42,6 +43,9 @@ async function statusOf(h: Harness, executionId: string): Promise<Status> {
   );
   return body;
 }
+
+/** A time as Qlik's script log stamps it: 20240514T083000.123+0000. */
+const logStamp = (epochMs: number): string => new Date(epochMs).toISOString().replace(/[-:]/g, '').replace('Z', '+0000');
 
 const scriptLogCalls = (h: Harness, kind: 'scriptlogfile' | 'scriptlog' | 'download') =>
   h.sim.stats.requests.filter((r) =>
@@ -217,6 +221,94 @@ test('QRS failing during the status read is a 502, not a 404', async (t) => {
 test('the status names are QRS\'s', () => {
   assert.deepEqual(EXECUTION_STATUS_NAMES.slice(1), [
     'Triggered', 'Started', 'Queued', 'AbortInitiated', 'Aborting', 'Aborted', 'FinishedSuccess',
-    'FinishedFail', 'Skipped', 'Retry', 'Error', 'Reset',
+    'FinishedFail', 'Skipped', 'Retry', 'Error', 'Reset', 'DistributionQueue', 'DistributionRunning',
   ]);
+});
+
+test('distribution: DistributionQueue and DistributionRunning by name, not final, then the final state', async (t) => {
+  const clock = manualClock();
+  const h = await startHarness(t, { clock });
+  h.sim.hooks.executionMs = 400;
+  h.sim.hooks.distributionMs = 100;
+  const id = await startApp1(h);
+  clock.advance(400);
+  const queued = await statusOf(h, id);
+  assert.equal(queued.status, 'DistributionQueue');
+  assert.equal(queued.statusText, 'Reloaded, queued for distribution');
+  assert.deepEqual([queued.stopTime, queued.durationMs], [null, null], 'not final');
+  clock.advance(100);
+  const distributing = await statusOf(h, id);
+  assert.equal(distributing.status, 'DistributionRunning');
+  assert.equal(distributing.statusText, 'Reloaded, being distributed');
+  assert.equal(distributing.stopTime, null);
+  clock.advance(100);
+  const done = await statusOf(h, id);
+  assert.equal(done.status, 'FinishedSuccess');
+  assert.equal(done.durationMs, 600);
+});
+
+test('a retried reload: Retry until the retry runs, then the retry\'s result decides, with its own log', async (t) => {
+  const clock = manualClock();
+  const startedAt = clock.now();
+  const h = await startHarness(t, { clock });
+  h.sim.hooks.executionMs = 400;
+  h.sim.hooks.retryDelayMs = 200;
+  h.sim.hooks.retryingReloadIds.add(app1.taskId);
+  h.sim.hooks.failingReloadIds.add(app1.taskId);
+  const id = await startApp1(h);
+
+  clock.advance(400);
+  const retrying = await statusOf(h, id);
+  assert.equal(retrying.status, 'Retry');
+  assert.equal(retrying.statusText, 'Failed, waiting to be retried');
+  assert.deepEqual([retrying.stopTime, retrying.durationMs], [null, null], 'Retry is not final');
+  assert.equal(retrying.scriptLogTail, undefined, 'no log before the end');
+
+  clock.advance(200);
+  const again = await statusOf(h, id);
+  assert.equal(again.status, 'Triggered');
+  assert.equal(again.startTime, new Date(startedAt + 600).toISOString(), "the retry's start");
+
+  clock.advance(400);
+  const failed = await statusOf(h, id);
+  assert.equal(failed.status, 'FinishedFail');
+  assert.deepEqual(
+    [failed.startTime, failed.stopTime, failed.durationMs],
+    [new Date(startedAt + 600).toISOString(), new Date(startedAt + 1000).toISOString(), 400],
+  );
+  const lines = failed.scriptLogTail?.split('\n') ?? [];
+  assert.equal(lines.length, 25, JSON.stringify(failed));
+  assert.ok(lines.at(-1)?.startsWith(logStamp(startedAt + 1000)), `the retry's log, not the first run's: ${lines.at(-1)}`);
+});
+
+test('a retry QRS timed like its Retry result (same start, same creation): the Retry result never decides', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 0;
+  h.sim.hooks.retryingReloadIds.add(app1.taskId);
+  const status = await statusOf(h, await startApp1(h));
+  assert.equal(status.status, 'FinishedSuccess', JSON.stringify(status));
+});
+
+test('a download reference that is not a GUID: any URL-safe value works, encoded in the download path', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.failingReloadIds.add(app1.taskId);
+  h.sim.hooks.downloadReference = () => 'Log~Ref_7.a-Z';
+  const status = await statusOf(h, await startApp1(h));
+  assert.equal(status.scriptLogTail?.split('\n').length, 25, JSON.stringify(status));
+  assert.deepEqual(scriptLogCalls(h, 'download').map((r) => r.path), [
+    `/qrs/download/reloadtask/Log~Ref_7.a-Z/${encodeURIComponent(`${app1.taskName}.log`)}`,
+  ]);
+});
+
+test('a download reference that is not URL-safe is refused with the reason; nothing is downloaded', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.failingReloadIds.add(app1.taskId);
+  for (const reference of ['logs/../../secret', 'a b', '..', '', 'x'.repeat(300)]) {
+    h.sim.hooks.downloadReference = () => reference;
+    const status = await statusOf(h, await startApp1(h));
+    assert.equal(status.status, 'FinishedFail');
+    assert.equal(status.scriptLogTail, undefined, reference);
+    assert.match(status.scriptLogTailUnavailable ?? '', /reference .*not .*URL-safe/, reference);
+  }
+  assert.equal(scriptLogCalls(h, 'download').length, 0);
 });

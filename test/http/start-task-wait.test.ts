@@ -9,8 +9,9 @@ import { test } from 'node:test';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import type { WaitedStartTaskResponse } from '../../src/waiting/index.js';
 import { requestFrom } from '../helpers/http-from.js';
+import { manualClock } from '../helpers/simulator.js';
 import { waitUntil } from '../helpers/wait.js';
-import { call, idsOf, startedIds, startHarness, TASKS } from '../starttask/harness.js';
+import { call, idsOf, startedIds, startHarness, TASKS, type Answer } from '../starttask/harness.js';
 
 const { app1, app2, app3 } = TASKS;
 const START_BOTH = `/v4/reloadtask/${app1.taskId}/start`;
@@ -28,6 +29,12 @@ async function polled(sim: RunningSimulator, count: number): Promise<void> {
     assert.ok(Date.now() < deadline, `the service did not poll execution states ${count} times within 20 s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Resolves once the service polled `count` times in all; fails if the wait answered first. */
+async function stillWaiting(sim: RunningSimulator, count: number, answer: Promise<Answer>): Promise<void> {
+  const early = answer.then((a) => assert.fail(`the wait ended early: ${JSON.stringify(a.body)}`));
+  await Promise.race([polled(sim, count), early]);
 }
 
 function byTask(answer: WaitedStartTaskResponse, taskId: string) {
@@ -72,6 +79,47 @@ test('wait=true with a failing reload reports FinishedFail for it and success fo
   assert.equal(byTask(body, app1.taskId).scriptLogTail, undefined, 'a successful reload carries no log');
   assert.equal(body.wait.outcome, 'finished');
   assert.equal(body.wait.timeoutSeconds, 3600, 'the default timeout is Butler.startTask.maxWaitSeconds');
+});
+
+test('wait=true goes on through Retry, DistributionQueue and DistributionRunning, and reports the retry\'s result', async (t) => {
+  const clock = manualClock();
+  const startedAt = clock.now();
+  const h = await startHarness(t, { clock });
+  // Run: 400 ms, Retry; 200 ms later the retry: 400 ms, 100 ms DistributionQueue, 100 ms DistributionRunning.
+  h.sim.hooks.executionMs = 400;
+  h.sim.hooks.retryDelayMs = 200;
+  h.sim.hooks.distributionMs = 100;
+  h.sim.hooks.retryingReloadIds.add(app1.taskId);
+  const answer = call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=60`);
+  await waitUntil(() => h.sim.stats.starts.length === 1, 'the start');
+  // To Retry, DistributionQueue, DistributionRunning: each seen by one poll (the first comes
+  // 0.5 s after the start) before the clock moves on.
+  for (const [step, stepMs] of [400, 600, 100].entries()) {
+    clock.advance(stepMs);
+    await stillWaiting(h.sim, step + 1, answer);
+  }
+  clock.advance(100);
+  const body = (await answer).body as WaitedStartTaskResponse;
+  assert.deepEqual(body.wait, { outcome: 'finished', finished: true, timeoutSeconds: 60 });
+  const entry = byTask(body, app1.taskId);
+  assert.equal(entry.status, 'FinishedSuccess');
+  assert.deepEqual(
+    [entry.startTime, entry.stopTime, entry.durationMs],
+    [new Date(startedAt + 600).toISOString(), new Date(startedAt + 1200).toISOString(), 600],
+  );
+});
+
+test('wait=true on a retry timed like its Retry result ends with the retry\'s final state', async (t) => {
+  const h = await startHarness(t);
+  h.sim.hooks.executionMs = 0;
+  h.sim.hooks.retryingReloadIds.add(app1.taskId);
+  h.sim.hooks.failingReloadIds.add(app1.taskId);
+  const answer = await call(h.base, `/v4/reloadtask/${app1.taskId}/start?wait=true&timeoutSeconds=5`);
+  const body = answer.body as WaitedStartTaskResponse;
+  assert.equal(body.wait.outcome, 'finished', JSON.stringify(body));
+  const entry = byTask(body, app1.taskId);
+  assert.equal(entry.status, 'FinishedFail');
+  assert.match(entry.scriptLogTail ?? '', /Execution Failed/);
 });
 
 test('a wait that times out is a 200 with the last seen state and why; the timeout is capped', async (t) => {
@@ -222,18 +270,22 @@ test('beyond Butler.startTask.maxWaitingRequests a wait=true request gets 503 wi
   assert.equal((await send('/health', { method: 'GET' })).status, 200);
   assert.equal((await send('/ready', { method: 'GET' })).status, 200);
   assert.equal((await send(`/v4/reloadtask/${app3.taskId}/start`)).status, 200, 'a start that does not wait');
-  const repeat = await send(waitAWhile, keyed);
-  assert.equal(repeat.status, 200, 'an Idempotency-Key repeat is answered at once, without waiting');
-  assert.equal(repeat.headers['idempotent-replayed'], 'true');
+  // An Idempotency-Key repeat of a waiting request waits on its executions again, so it
+  // holds a connection like any waiter and is counted.
+  const refusedRepeat = await send(waitAWhile, keyed);
+  assert.equal(refusedRepeat.status, 503, 'a waiting repeat is counted too');
   assert.deepEqual(startedIds(h.sim), idsOf(app1, app2, app3, app3));
 
   // A waiter that leaves frees its place.
   waiters[0]!.abort();
   await waiting[0];
-  let admitted = 0;
+  let repeat = await send(waitAWhile, keyed);
   await waitUntil(async () => {
-    admitted = (await send(waitAWhile)).status;
-    return admitted !== 503;
-  }, 'a wait=true request to be admitted after a waiter left');
-  assert.equal(admitted, 200);
+    if (repeat.status === 503) repeat = await send(waitAWhile, keyed);
+    return repeat.status !== 503;
+  }, 'a waiting repeat to be admitted after a waiter left');
+  assert.equal(repeat.status, 200, repeat.text);
+  assert.equal(repeat.headers['idempotent-replayed'], 'true');
+  assert.deepEqual(startedIds(h.sim), idsOf(app1, app2, app3, app3), 'the repeat started nothing');
+  assert.equal((await send(waitAWhile)).status, 200, 'a new wait=true request is admitted');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { QrsResponseError, QrsTimeoutError, QrsUnavailableError } from '../../src/qrs/index.js';
-import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { manualClock, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { clientFor } from './qrs-test-client.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
@@ -60,6 +60,29 @@ test('getExecutionResults reads final results, running ones, and leaves unknown 
   assert.equal(stillRunning?.stopTime, null, 'QRS "never" reads as null');
   assert.equal(stillRunning?.fileReferenceId, null, 'the empty GUID reads as null');
   assert.deepEqual(await qrs.getExecutionResults([]), new Map());
+});
+
+test('getExecutionResults: of a retried execution, the Retry result until the retry starts, then the retry\'s', async (t) => {
+  const clock = manualClock();
+  const simulator = await startTestSimulator({ clock });
+  t.after(() => simulator.close());
+  simulator.sim.hooks.executionMs = 400;
+  simulator.sim.hooks.retryDelayMs = 200;
+  simulator.sim.hooks.retryingReloadIds.add(APP1);
+  const qrs = clientFor(t, simulator);
+  const id = await startedSession(qrs, APP1);
+
+  clock.advance(400);
+  const retry = (await qrs.getExecutionResults([id])).get(id);
+  assert.equal(retry?.status, 10);
+  clock.advance(200);
+  const again = (await qrs.getExecutionResults([id])).get(id);
+  assert.equal(again?.status, 1, 'the retry, Triggered');
+  assert.notEqual(again?.id, retry?.id);
+  assert.ok((again?.createdTime ?? '') > (retry?.createdTime ?? ''), 'createdDate is read');
+  clock.advance(400);
+  const done = (await qrs.getExecutionResults([id])).get(id);
+  assert.deepEqual([done?.id, done?.status], [again?.id, 7]);
 });
 
 test('getExecutionResultsOfTaskSince finds a start made after the given time only', async (t) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EMPTY_GUID, ExecutionStatus } from '../../src/simulator/index.js';
-import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { manualClock, startTestSimulator, type ManualClock, type TestSimulator } from '../helpers/simulator.js';
 import { jsonOf, qrsRequest, withFilter } from './qrs-request.js';
 
 const APP1 = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
@@ -12,6 +12,7 @@ const NEVER = '1753-01-01T00:00:00.000Z';
 
 interface Result {
   id: string;
+  createdDate: string;
   executionID: string;
   taskID: string;
   status: number;
@@ -25,6 +26,7 @@ interface Session {
   id: string;
   status: number;
   task: { id: string; name: string };
+  executionResult: { id: string };
 }
 
 describe('simulator execution model', () => {
@@ -41,6 +43,7 @@ describe('simulator execution model', () => {
     hooks.emptyReferenceMs = 0;
     hooks.scriptLogLines = 40;
     hooks.failExecutionReadsWith = null;
+    hooks.downloadReference = null;
   });
 
   const get = (path: string) => qrsRequest(running.sim, running.certs, { path });
@@ -179,6 +182,19 @@ describe('simulator execution model', () => {
       assert.equal((await get(`/qrs/reloadtask/${APP2}/scriptlogfile?executionResultId=${result.id}`)).status, 404);
     });
 
+    it('downloadReference: a reference that is not a GUID is answered and works in the download path', async () => {
+      let handedOut = 0;
+      running.sim.hooks.downloadReference = () => `Log~Ref_${(handedOut += 1)}.a-Z`;
+      running.sim.hooks.failingReloadIds.add(APP1);
+      const result = await finishedResult(APP1);
+      const ref = await reference(`/qrs/reloadtask/${APP1}/scriptlogfile?executionResultId=${result.id}`);
+      assert.equal(ref, 'Log~Ref_1.a-Z');
+      const log = await get(`/qrs/download/reloadtask/${encodeURIComponent(ref)}/scriptlog.txt`);
+      assert.equal(log.status, 200, log.text);
+      assert.match(log.text, /Execution Failed\r\n/);
+      assert.equal((await get(`/qrs/download/reloadtask/${encodeURIComponent(ref)}/scriptlog.txt`)).status, 404, 'single use');
+    });
+
     it('answers the empty GUID as reference for a moment after the reload ended', async () => {
       running.sim.hooks.emptyReferenceMs = 60 * 60 * 1000;
       const result = await finishedResult(APP1);
@@ -187,5 +203,87 @@ describe('simulator execution model', () => {
       running.sim.hooks.emptyReferenceMs = 0;
       assert.notEqual(await reference(path), EMPTY_GUID);
     });
+  });
+});
+
+describe('simulator execution model over a clock the test moves', () => {
+  let running: TestSimulator;
+  let clock: ManualClock;
+  before(async () => {
+    clock = manualClock();
+    running = await startTestSimulator({ clock });
+  });
+  after(() => running.close());
+
+  const get = (path: string) => qrsRequest(running.sim, running.certs, { path });
+  async function start(taskId: string): Promise<string> {
+    const answer = await qrsRequest(running.sim, running.certs, { method: 'POST', path: `/qrs/task/${taskId}/start/synchronous` });
+    assert.equal(answer.status, 201, answer.text);
+    return jsonOf<{ value: string }>(answer).value;
+  }
+  async function resultsOf(sessionId: string): Promise<Result[]> {
+    const answer = await get(withFilter('/qrs/executionresult/full', `executionID eq ${sessionId}`));
+    assert.equal(answer.status, 200, answer.text);
+    return jsonOf<Result[]>(answer);
+  }
+  async function session(sessionId: string): Promise<Session | null> {
+    const answer = await get(`/qrs/executionsession/${sessionId}`);
+    if (answer.status === 404) return null;
+    assert.equal(answer.status, 200, answer.text);
+    return jsonOf<Session>(answer);
+  }
+
+  it('a retried reload: a Retry result, then a new result of the same session; the session lasts until the retry ends', async () => {
+    const { hooks } = running.sim;
+    hooks.executionMs = 400;
+    hooks.retryDelayMs = 200;
+    hooks.retryingReloadIds.add(APP1.toUpperCase());
+    const sessionId = await start(APP1);
+    hooks.retryingReloadIds.clear();
+
+    clock.advance(400);
+    const [failed, ...none] = await resultsOf(sessionId);
+    assert.deepEqual(none, [], 'the retry has no result before it starts');
+    assert.equal(failed?.status, ExecutionStatus.Retry);
+    assert.notEqual(failed?.stopTime, NEVER);
+    assert.notEqual(failed?.fileReferenceID, EMPTY_GUID, 'the failed run has its log');
+    assert.equal((await session(sessionId))?.status, ExecutionStatus.Retry, 'the session waits for the retry');
+
+    clock.advance(200);
+    const [first, retry] = await resultsOf(sessionId);
+    assert.equal(first?.id, failed?.id);
+    assert.equal(first?.status, ExecutionStatus.Retry);
+    assert.ok(retry && first);
+    assert.equal(retry.executionID, sessionId);
+    assert.equal(retry.status, ExecutionStatus.Triggered);
+    assert.ok(retry.startTime > first.startTime && retry.createdDate > first.createdDate);
+    assert.equal((await session(sessionId))?.executionResult.id, retry.id);
+
+    clock.advance(400);
+    const ended = await resultsOf(sessionId);
+    assert.deepEqual(ended.map((r) => r.status), [ExecutionStatus.Retry, ExecutionStatus.FinishedSuccess]);
+    assert.equal(await session(sessionId), null, 'QRS deletes the session once the retry ended');
+    const task = jsonOf<{ operational: { lastExecutionResult: { id: string } } }>(await get(`/qrs/reloadtask/${APP1}`));
+    assert.equal(task.operational.lastExecutionResult.id, retry.id);
+  });
+
+  it('distribution: DistributionQueue, then DistributionRunning, before the final status; neither ends the session', async () => {
+    const { hooks } = running.sim;
+    hooks.executionMs = 400;
+    hooks.distributionMs = 100;
+    const sessionId = await start(APP2);
+    hooks.distributionMs = 0;
+    for (const status of [ExecutionStatus.DistributionQueue, ExecutionStatus.DistributionRunning]) {
+      clock.advance(status === ExecutionStatus.DistributionQueue ? 400 : 100);
+      assert.equal((await session(sessionId))?.status, status);
+      const [result] = await resultsOf(sessionId);
+      assert.equal(result?.status, status);
+      assert.equal(result?.stopTime, NEVER);
+    }
+    const queued = await get(withFilter('/qrs/executionresult/full', `executionID eq ${sessionId} and status eq DistributionRunning`));
+    assert.equal(jsonOf<Result[]>(queued).length, 1, 'the status names filter');
+    clock.advance(100);
+    assert.equal(await session(sessionId), null);
+    assert.equal((await resultsOf(sessionId))[0]?.status, ExecutionStatus.FinishedSuccess);
   });
 });

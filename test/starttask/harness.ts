@@ -18,7 +18,7 @@ import { StartTaskResponse } from '../../src/http/schemas/start-task.js';
 import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
 import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
-import { qrsSettingsOf, startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { qrsSettingsOf, startTestSimulator, type ManualClock, type TestSimulator } from '../helpers/simulator.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
 
 /** The demo fixture's tasks the tests name. */
@@ -53,6 +53,8 @@ export interface HarnessOptions {
   simulator?: TestSimulator;
   /** The simulator's tasks; the demo fixture by default. */
   tasks?: SimTask[];
+  /** The simulator's clock; the real time by default. */
+  clock?: ManualClock;
 }
 
 export interface Harness {
@@ -66,7 +68,8 @@ export interface Harness {
 }
 
 export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
-  const simulator = opts.simulator ?? (await startTestSimulator(opts.tasks ? { tasks: opts.tasks } : {}));
+  const simulatorOptions = { ...(opts.tasks ? { tasks: opts.tasks } : {}), ...(opts.clock ? { clock: opts.clock } : {}) };
+  const simulator = opts.simulator ?? (await startTestSimulator(simulatorOptions));
   if (!opts.simulator) t.after(() => simulator.close());
   const { sim } = simulator;
   const settings = testSettings({
