@@ -85,11 +85,32 @@ test('getExecutionResults: of a retried execution, the Retry result until the re
   assert.deepEqual([done?.id, done?.status], [again?.id, 7]);
 });
 
+test('getFirstStartTimes: a retried execution began when its first run did, not its retry', async (t) => {
+  const clock = manualClock();
+  const simulator = await startTestSimulator({ clock });
+  t.after(() => simulator.close());
+  simulator.sim.hooks.executionMs = 400;
+  simulator.sim.hooks.retryDelayMs = 200;
+  simulator.sim.hooks.retryingReloadIds.add(APP1);
+  const qrs = clientFor(t, simulator);
+  const began = new Date(clock.now()).toISOString();
+  const id = await startedSession(qrs, APP1);
+
+  clock.advance(600); // the retry has begun: the session has two results
+  const latest = (await qrs.getExecutionResults([id])).get(id);
+  assert.ok((latest?.startTime ?? '') > began, 'the latest result is the retry');
+  assert.equal((await qrs.getFirstStartTimes([id])).get(id), began);
+});
+
 test('getExecutionResultsOfTaskSince finds a start made after the given time only', async (t) => {
-  const simulator = await simulatorFor(t);
+  // A set clock: on the wall clock both starts may fall in the millisecond of `since`.
+  const clock = manualClock();
+  const simulator = await startTestSimulator({ clock });
+  t.after(() => simulator.close());
   const qrs = clientFor(t, simulator);
   const earlier = await startedSession(qrs, APP1);
-  const since = new Date();
+  clock.advance(1000);
+  const since = new Date(clock.now());
   const later = await startedSession(qrs, APP1);
   const found = await qrs.getExecutionResultsOfTaskSince(APP1, since);
   assert.ok(found.some((r) => r.executionId === later));
