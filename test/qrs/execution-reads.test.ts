@@ -62,14 +62,19 @@ test('getExecutionResults reads final results, running ones, and leaves unknown 
   assert.deepEqual(await qrs.getExecutionResults([]), new Map());
 });
 
-test('getExecutionResults: of a retried execution, the Retry result until the retry starts, then the retry\'s', async (t) => {
+/** A simulator on a set clock where APP1's reload runs 400 ms, ends Retry, and is retried 200 ms later. */
+async function retryingApp1(t: { after(fn: () => Promise<void>): void }) {
   const clock = manualClock();
   const simulator = await startTestSimulator({ clock });
   t.after(() => simulator.close());
   simulator.sim.hooks.executionMs = 400;
   simulator.sim.hooks.retryDelayMs = 200;
   simulator.sim.hooks.retryingReloadIds.add(APP1);
-  const qrs = clientFor(t, simulator);
+  return { clock, qrs: clientFor(t, simulator) };
+}
+
+test('getExecutionResults: of a retried execution, the Retry result until the retry starts, then the retry\'s', async (t) => {
+  const { clock, qrs } = await retryingApp1(t);
   const id = await startedSession(qrs, APP1);
 
   clock.advance(400);
@@ -86,13 +91,7 @@ test('getExecutionResults: of a retried execution, the Retry result until the re
 });
 
 test('getFirstStartTimes: a retried execution began when its first run did, not its retry', async (t) => {
-  const clock = manualClock();
-  const simulator = await startTestSimulator({ clock });
-  t.after(() => simulator.close());
-  simulator.sim.hooks.executionMs = 400;
-  simulator.sim.hooks.retryDelayMs = 200;
-  simulator.sim.hooks.retryingReloadIds.add(APP1);
-  const qrs = clientFor(t, simulator);
+  const { clock, qrs } = await retryingApp1(t);
   const began = new Date(clock.now()).toISOString();
   const id = await startedSession(qrs, APP1);
 
