@@ -22,7 +22,7 @@ export function backendProblems(document: unknown, sources: ValueSources): Confi
     problems.push(problemAt(QRS_ENABLE, sources, complaint));
   }
   if (!isMapping(cloud)) return problems;
-  if (cloud.enable === true) problems.push(...enabledCloudProblems(cloud, sources));
+  if (cloud.enable === true) problems.push(...enabledCloudProblems(cloud, sources), ...webhookProblems(cloud, sources));
   problems.push(...tenantUrlProblems(cloud.tenantUrl, sources), ...taskMapProblems(cloud.taskMap, sources));
   return problems;
 }
@@ -47,6 +47,14 @@ function enabledCloudProblems(cloud: Record<string, unknown>, sources: ValueSour
     problems.push(problemAt([...CLOUD, 'oauth', missing], sources, `must be set with oauth.${given}`, [...CLOUD, 'oauth', given]));
   }
   return problems;
+}
+
+/** An enabled webhook without a secret would accept anyone's events: the signature is its only authentication. */
+function webhookProblems(cloud: Record<string, unknown>, sources: ValueSources): ConfigProblem[] {
+  const webhook = isMapping(cloud.webhook) ? cloud.webhook : {};
+  if (webhook.enable !== true || typeof webhook.secret === 'string') return [];
+  const enable = [...CLOUD, 'webhook', 'enable'];
+  return [problemAt([...CLOUD, 'webhook', 'secret'], sources, 'must be set when qlikCloud.webhook.enable is true', enable)];
 }
 
 /** Bearer tokens must not cross the network in clear text; a simulator on this machine may use http. */

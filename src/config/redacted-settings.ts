@@ -7,7 +7,7 @@ function withoutUrlPassword(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, `$1:${REDACTED}@`);
 }
 
-/** Qlik Cloud's API key or client secret blanked (the client ID is no secret), the task map as a mapping. */
+/** Qlik Cloud's API key or client secret and the webhook secret blanked (the client ID is no secret), the task map as a mapping. */
 function redactedQlikCloud(cloud: QlikCloudSettings): unknown {
   if (!cloud.enable) return cloud;
   const { credentials } = cloud;
@@ -15,6 +15,7 @@ function redactedQlikCloud(cloud: QlikCloudSettings): unknown {
     ...cloud,
     credentials: credentials.kind === 'apiKey' ? { ...credentials, apiKey: REDACTED } : { ...credentials, clientSecret: REDACTED },
     taskMap: Object.fromEntries(cloud.taskMap),
+    webhook: cloud.webhook.enable ? { ...cloud.webhook, secret: REDACTED } : cloud.webhook,
   };
 }
 

@@ -231,6 +231,13 @@ export const ButlerFileSchema = mapping({
         }),
         { expected: 'a mapping of task IDs (GUIDs) to Qlik Cloud app IDs' },
       ),
+      webhook: mapping({
+        enable: bool(),
+        secret: Type.Union([Type.String({ pattern: CALLBACK_SECRET_PATTERN }), Type.Null()], {
+          expected: 'a secret of 16-512 visible ASCII characters (no spaces), or null',
+          sensitive: true,
+        }),
+      }),
     }),
     cert: mapping({
       clientCert: text(),

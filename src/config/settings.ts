@@ -192,7 +192,13 @@ export type QlikCloudSettings =
       readonly enable: true;
       /** Client-managed task id (lower case) → Qlik Cloud app id: the tasks that moved to Qlik Cloud. */
       readonly taskMap: ReadonlyMap<string, string>; // .taskMap
+      readonly webhook: QlikCloudWebhookSettings; // .webhook
     });
+
+/** POST /v4/qlikcloud/webhook: where Qlik Cloud sends reload-finished events, signed with the secret. */
+export type QlikCloudWebhookSettings =
+  | { readonly enable: false } // .webhook.enable
+  | { readonly enable: true; readonly secret: string }; // .webhook.secret
 
 export interface Settings {
   /** Path of the YAML file these settings came from (for log lines, never its content). */

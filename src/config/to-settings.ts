@@ -31,6 +31,8 @@ function toQlikCloudSettings(cloud: QlikCloudSection): QlikCloudSettings {
     maxRequestsPerMinute: cloud.maxRequestsPerMinute,
     // Task IDs are GUIDs, which QRS compares case-insensitively.
     taskMap: new Map(Object.entries(cloud.taskMap).map(([taskId, appId]) => [taskId.toLowerCase(), appId])),
+    // Validation guarantees a secret when the webhook is on.
+    webhook: cloud.webhook.enable && cloud.webhook.secret !== null ? { enable: true, secret: cloud.webhook.secret } : { enable: false },
   };
 }
 

@@ -64,6 +64,7 @@ test('a Qlik Cloud-only file loads: no QRS certificates or X-Qlik-User needed, d
     timeoutMs: 10000,
     maxRequestsPerMinute: 600,
     taskMap: new Map([[TASK, APP]]),
+    webhook: { enable: false },
   });
   assert.deepEqual(securityWarnings(settings), [], 'no warning about QRS, which is not called');
 });
@@ -206,6 +207,7 @@ test('the API key and client secret are never echoed in an error, nor shown in t
     timeoutMs: 10000,
     maxRequestsPerMinute: 600,
     taskMap: { [TASK]: APP },
+    webhook: { enable: false },
   });
   assert.deepEqual((dumpOfClient.qlikCloud as { credentials: unknown }).credentials, {
     kind: 'oauth',
@@ -214,4 +216,33 @@ test('the API key and client secret are never echoed in an error, nor shown in t
   });
   const dumps = JSON.stringify([dumpOfKey, dumpOfClient]);
   assert.ok(!dumps.includes(API_KEY) && !dumps.includes(CLIENT_SECRET));
+});
+
+const WEBHOOK_SECRET = 'qlik-webhook-secret-27c41d9e';
+
+test('the webhook needs its secret when on; STG_QLIK_CLOUD_WEBHOOK_SECRET sets it; it is never echoed nor dumped', (t) => {
+  const enabled = ['enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${API_KEY}`];
+  const without = writeConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true'));
+  assert.deepEqual(problemsOf(() => loadSettings(without, { env: {} })), [
+    `${without}: Butler.qlikCloud.webhook.secret must be set when qlikCloud.webhook.enable is true`,
+  ]);
+
+  const settings = loadSettings(without, { env: { STG_QLIK_CLOUD_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+  assert.ok(settings.qlikCloud.enable);
+  assert.deepEqual(settings.qlikCloud.webhook, { enable: true, secret: WEBHOOK_SECRET });
+  const dump = JSON.stringify(redactedSettings(settings));
+  assert.ok(dump.includes('"webhook":{"enable":true,"secret":"[REDACTED]"}'), dump);
+  assert.ok(!dump.includes(WEBHOOK_SECRET));
+
+  const short = writeConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true', '  secret: short secret'));
+  const problems = problemsOf(() => loadSettings(short, { env: {} }));
+  assert.deepEqual(problems, [
+    `${short}: Butler.qlikCloud.webhook.secret must be a secret of 16-512 visible ASCII characters (no spaces), or null, ` +
+      '(the value is not shown: it may hold a credential)',
+  ]);
+
+  const off = writeConfig(t, cloudYaml(...enabled, 'webhook:', `  secret: ${WEBHOOK_SECRET}`));
+  const offSettings = loadSettings(off, { env: {} });
+  assert.ok(offSettings.qlikCloud.enable);
+  assert.deepEqual(offSettings.qlikCloud.webhook, { enable: false }, 'a secret alone does not open the endpoint');
 });
