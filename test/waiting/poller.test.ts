@@ -15,7 +15,9 @@ const LONG = 30_000;
 
 function snapshot(status: string, final: boolean): ExecutionSnapshot {
   return {
+    backend: 'qlik-sense',
     answer: {
+      backend: 'qlik-sense',
       executionId: 'x',
       taskId: 't',
       taskName: null,
