@@ -7,7 +7,15 @@ import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
 import { createCallbackSender } from './callbacks/index.js';
-import { createExecutionPoller, readSnapshotsFrom, type FollowDeps } from './waiting/index.js';
+import {
+  createBackendPollers,
+  createCloudReloadPoller,
+  createExecutionPoller,
+  readSnapshotsFrom,
+  type FollowDeps,
+} from './waiting/index.js';
+import type { QlikCloudClient } from './qlikcloud/types.js';
+import { createLocalReloadFinishedHub, type ReloadFinishedHub } from './reloadevents/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { refuseUnknownHostsFromBrowsers } from './http/allowed-hosts.js';
@@ -30,7 +38,8 @@ import { systemRoutes } from './http/routes/system.js';
 import { keyValueRoutes } from './http/routes/keyvalues.js';
 import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
-import { createExecutionReader, type ExecutionReader } from './executions/index.js';
+import { qlikCloudWebhookRoutes } from './http/routes/qlik-cloud-webhook.js';
+import { cloudSnapshotOf, createExecutionReader, type ExecutionReader } from './executions/index.js';
 import { CLOCK_ALLOWANCE_MS, createStartLedger } from './starttask/index.js';
 
 export interface AppDeps {
@@ -51,21 +60,38 @@ export interface AppDeps {
    * key-value store so their series are in it. A fresh registry of HTTP metrics if absent.
    */
   metrics?: ServiceMetrics;
+  /** The Qlik Cloud client; absent while Butler.qlikCloud is off. */
+  cloud?: QlikCloudClient;
+  /**
+   * Where Qlik Cloud's reload-finished events meet the waits on them (Redis, to share them
+   * between instances); this app's own if absent.
+   */
+  reloadEvents?: ReloadFinishedHub;
 }
 
 /**
- * One execution poller for every waiting request, and the callback sender. Both stop before
- * the server waits for in-flight requests, so waiting requests answer at once (outcome
- * "stopped") and pending callbacks are dropped, each logged as lost.
+ * One poller per backend for every waiting request, fed by reload-finished events too, and
+ * the callback sender. They stop before the server waits for in-flight requests, so waiting
+ * requests answer at once (outcome "stopped") and pending callbacks are dropped, each logged
+ * as lost.
  */
-function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader): FollowDeps {
-  const poller = createExecutionPoller({ read: readSnapshotsFrom(deps.qrs), logger: deps.logger });
+function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader, events: ReloadFinishedHub): FollowDeps {
+  const { logger, cloud } = deps;
+  const cloudSettings = deps.settings.qlikCloud;
+  const poller = createBackendPollers({
+    'qlik-sense': createExecutionPoller({ read: readSnapshotsFrom(deps.qrs), logger }),
+    ...(cloud && cloudSettings.enable
+      ? { 'qlik-cloud': createCloudReloadPoller(cloud, { requestsPerMinute: cloudSettings.maxRequestsPerMinute, logger }) }
+      : {}),
+  });
+  const unsubscribe = events.subscribe((reload) => poller.observe({ backend: 'qlik-cloud', id: reload.id }, cloudSnapshotOf(reload, null)));
   const callbacks = createCallbackSender({
     settings: deps.settings.startTask.callback,
     logger: deps.logger,
     userAgent: `sense-task-gateway/${deps.version}`,
   });
   app.addHook('preClose', async () => {
+    unsubscribe();
     callbacks.stop();
     poller.stop();
   });
@@ -133,7 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windowMs: startTask.idempotencyWindowSeconds * 1000,
       logger: deps.logger,
     });
-    const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
+    const executions = createExecutionReader({ qrs: deps.qrs, cloud: deps.cloud ?? null }, { lines: startTask.scriptLogTailLines });
+    const events = deps.reloadEvents ?? createLocalReloadFinishedHub();
     await app.register(startTaskRoutes, {
       qrs: deps.qrs,
       kv: deps.kv,
@@ -142,9 +169,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       pairLimits: kvSettings,
       idempotency,
       metrics,
-      follow: followDeps(app, deps, executions),
+      follow: followDeps(app, deps, executions, events),
     });
     await app.register(executionRoutes, { executions });
+    const { qlikCloud } = settings;
+    if (qlikCloud.enable && qlikCloud.webhook.enable) {
+      await app.register(qlikCloudWebhookRoutes, { secret: qlikCloud.webhook.secret, events });
+    }
   }
   return app;
 }
