@@ -9,6 +9,7 @@ import type { KvStore } from '../../src/kvstore/types.js';
 import type { QrsClient } from '../../src/qrs/types.js';
 import type { HitCounter } from '../../src/ratelimit/index.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
+import type { ReloadFinishedHub } from '../../src/reloadevents/index.js';
 
 export type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -44,6 +45,7 @@ export interface TestAppOptions {
   https?: HttpsServerOptions;
   rateLimitCounter?: HitCounter;
   idempotencyStore?: IdempotencyStore;
+  reloadEvents?: ReloadFinishedHub;
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyInstance> {
@@ -56,6 +58,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyIn
     ...(opts.https ? { https: opts.https } : {}),
     ...(opts.rateLimitCounter ? { rateLimitCounter: opts.rateLimitCounter } : {}),
     ...(opts.idempotencyStore ? { idempotencyStore: opts.idempotencyStore } : {}),
+    ...(opts.reloadEvents ? { reloadEvents: opts.reloadEvents } : {}),
   });
 }
 

@@ -48,6 +48,8 @@ export const qlikCloudWebhookRoutes: FastifyPluginAsync<QlikCloudWebhookOptions>
           '401 and changes nothing. An event ends the waits (and sends the callbacks) on its reload at once, on every ' +
           'instance sharing the Redis key-value backend; polling remains the fallback for lost events.',
         tags: ['Qlik Cloud'],
+        // No API key: the signature authenticates (overrides the document's global security).
+        security: [],
         response: { 200: WebhookAnswer, '4xx': WebhookErrorResponse },
       },
     },
