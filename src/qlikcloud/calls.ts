@@ -177,7 +177,9 @@ export function createCloudCalls({ transport, pacer, tokens, logger }: CloudCall
         pacer.holdFor(waitMs);
         if (rateLimitRetries >= MAX_RATE_LIMIT_RETRIES || rateLimitWaitMs + waitMs > MAX_RATE_LIMIT_WAIT_MS) {
           const reason = `${describeAnswer(answer)}: rate limited, given up after ${rateLimitRetries} retries and ${rateLimitWaitMs / 1000} s of waiting`;
-          throw fail(new QlikCloudResponseError(answered(context, answer), reason));
+          // The wait asked for travels with the error: a caller that tries later (polling) waits it out first.
+          const limited = { ...answered(context, answer), retryAfterSeconds: waitMs / 1000 };
+          throw fail(new QlikCloudResponseError(limited, reason));
         }
         rateLimitRetries += 1;
         rateLimitWaitMs += waitMs;

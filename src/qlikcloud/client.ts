@@ -4,6 +4,7 @@ import type { QlikCloudTenantSettings } from '../config/settings.js';
 import { BadRequestError } from '../errors.js';
 import { describeAnswer, errorBodyOf, parsePage, parseReload, parseTokenAnswer, reloadOf, unexpectedStatus } from './answers.js';
 import { createCloudCalls, RELOAD_PENDING_CODE } from './calls.js';
+import { QlikCloudResponseError } from './errors.js';
 import { systemClock, type CloudClock } from './clock.js';
 import { createAppFinder, isCloudId, type ListReader } from './find-apps.js';
 import { createRequestPacer } from './pacer.js';
@@ -62,6 +63,11 @@ function reloadAnswer(answer: CloudAnswer): CloudReload | undefined {
   if (answer.status === 404) return undefined;
   if (answer.status !== 200) throw unexpectedStatus(answer);
   return reloadOf(answer);
+}
+
+function scriptLogAnswer(answer: CloudAnswer): string {
+  if (answer.status !== 200) throw unexpectedStatus(answer);
+  return answer.text;
 }
 
 function probeAnswer(answer: CloudAnswer): void {
@@ -154,6 +160,19 @@ export function createQlikCloudClient(settings: QlikCloudTenantSettings, deps: Q
     });
   }
 
+  async function readScriptLog(appId: string, reloadId: string, options: CloudCallOptions = {}): Promise<string> {
+    const target = `/api/v1/apps/${appId}/reloads/logs/${reloadId}`;
+    if (!isCloudId(appId) || !isCloudId(reloadId)) {
+      throw new QlikCloudResponseError({ method: 'GET', endpoint: '/api/v1/apps/{appId}/reloads/logs/{reloadId}' }, 'not a Qlik Cloud app or reload id');
+    }
+    return calls.call({
+      method: 'GET',
+      target,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      interpret: scriptLogAnswer,
+    });
+  }
+
   function probe(): Promise<void> {
     return calls.call({ method: 'GET', target: '/api/v1/items', query: { resourceType: 'app', limit: '1' }, interpret: probeAnswer });
   }
@@ -168,6 +187,7 @@ export function createQlikCloudClient(settings: QlikCloudTenantSettings, deps: Q
     startReload,
     getReloadsOfAppSince,
     getReload,
+    readScriptLog,
     probe,
     close,
   };

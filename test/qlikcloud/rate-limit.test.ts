@@ -76,6 +76,7 @@ test(`the bound: at most ${MAX_RATE_LIMIT_RETRIES} retries, and no retry when Re
     assert.ok(error instanceof QlikCloudResponseError, String(error));
     assert.deepEqual([error.statusCode, error.status, error.errorCode], [502, 429, 'HTTP-429']);
     assert.match(error.message, /rate limited, given up after 3 retries and 3 s of waiting/);
+    assert.equal(error.retryAfterSeconds, 1, 'the wait Qlik Cloud asked for, for callers that try later');
     return true;
   });
   assert.equal(sim.stats.requestCount({ endpoint: START }), 1 + MAX_RATE_LIMIT_RETRIES);
@@ -83,7 +84,10 @@ test(`the bound: at most ${MAX_RATE_LIMIT_RETRIES} retries, and no retry when Re
   sim.stats.reset();
   sim.hooks.rateLimitNextStarts = 1;
   sim.hooks.retryAfterSeconds = 61;
-  await assert.rejects(client.startReload(appId, NO_VARIABLES), /given up after 0 retries/);
+  await assert.rejects(
+    client.startReload(appId, NO_VARIABLES),
+    (error: unknown) => error instanceof QlikCloudResponseError && /given up after 0 retries/.test(error.message) && error.retryAfterSeconds === 61,
+  );
   assert.equal(sim.stats.requestCount({ endpoint: START }), 1);
   assert.equal(sim.stats.reloadsCreated.length, 0);
   const sleptBefore = clock.sleeps.length;

@@ -216,3 +216,23 @@ test('close() ends every wait and call; later calls fail with "client is closed"
   await assert.rejects(reading, (error: unknown) => error instanceof QlikCloudUnavailableError && /client is closed/.test(error.message));
   await assert.rejects(client.startReload(appId, NO_VARIABLES), /client is closed/);
 });
+
+test('readScriptLog: the whole log as Qlik Cloud sends it (CRLF lines); a log that cannot be read is a typed error', async (t) => {
+  const { sim, client, appId } = await setup(t);
+  sim.hooks.scriptLogLines = 5;
+  const result = await client.startReload(appId, NO_VARIABLES);
+  assert.ok(result.started);
+  assert.ok(sim.reloads.finish(result.reloadId, 'FAILED'));
+  const log = await client.readScriptLog(appId, result.reloadId);
+  const lines = log.split('\r\n').filter((line) => line !== '');
+  assert.ok(lines.length >= 5, log);
+  assert.match(log, /Execution Failed/);
+  assert.equal(sim.stats.requestCount({ endpoint: 'GET /api/v1/apps/{appId}/reloads/logs/{reloadId}' }), 1);
+
+  const otherApp = sim.apps[1]?.id ?? '';
+  await assert.rejects(client.readScriptLog(otherApp, result.reloadId), (error: unknown) => error instanceof QlikCloudResponseError && error.status === 404);
+  sim.hooks.scriptLogFailsWith = 500;
+  await assert.rejects(client.readScriptLog(appId, result.reloadId), (error: unknown) => error instanceof QlikCloudResponseError && error.status === 500);
+  await assert.rejects(client.readScriptLog('../apps', result.reloadId), /not a Qlik Cloud app or reload id/);
+  assert.equal(sim.stats.requestCount({ endpoint: 'GET /api/v1/apps/{appId}/reloads/logs/{reloadId}' }), 3, 'a bad id is never sent');
+});
