@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'winston';
 import { callSignal } from '../call-signal.js';
+import { qlikCloudOperationOf, statusClassOf, type QlikCloudCallMetrics } from '../metrics/index.js';
 import { RequestCancelledError } from '../errors.js';
 import { describeAnswer, errorBodyOf, excerptOf, UnexpectedAnswerError } from './answers.js';
 import { QlikCloudError, QlikCloudResponseError, QlikCloudUnavailableError, type CloudCallContext } from './errors.js';
@@ -54,6 +55,8 @@ export interface CloudCallsDeps {
   readonly pacer: RequestPacer;
   readonly tokens: () => BearerTokens;
   readonly logger: Logger;
+  /** Counts and times every request sent (stg_qlik_cloud_*); absent: nothing is recorded. */
+  readonly metrics?: QlikCloudCallMetrics;
 }
 
 /** Retry-After in seconds or as an HTTP date, in ms from now. */
@@ -68,7 +71,7 @@ function endpointOf(target: string): string {
   return target.startsWith('/') ? target : new URL(target).pathname;
 }
 
-export function createCloudCalls({ transport, pacer, tokens, logger }: CloudCallsDeps): CloudCalls {
+export function createCloudCalls({ transport, pacer, tokens, logger, metrics }: CloudCallsDeps): CloudCalls {
   const closing = new AbortController();
   // Every call in flight listens on this one signal; dozens at once are normal, not a leak.
   setMaxListeners(0, closing.signal);
@@ -125,21 +128,36 @@ export function createCloudCalls({ transport, pacer, tokens, logger }: CloudCall
     }
   }
 
+  /** Sends one request, recording it (its operation, status class and time) unless its request went away. */
+  async function recordedSend(spec: CloudCall<unknown>, context: CloudCallContext, bearer: string | null, signal: AbortSignal, waits: AbortSignal): Promise<CloudAnswer> {
+    const began = performance.now();
+    const record = (status: number | undefined) =>
+      metrics?.qlikCloudCall(qlikCloudOperationOf(spec.method, context.endpoint), statusClassOf(status), (performance.now() - began) / 1000);
+    try {
+      const answer = await transport.send({
+        method: spec.method,
+        target: spec.target,
+        ...(spec.query === undefined ? {} : { query: spec.query }),
+        ...(spec.body === undefined ? {} : { body: spec.body }),
+        bearer,
+        signal,
+        context,
+      });
+      record(answer.status);
+      return answer;
+    } catch (error) {
+      if (!waits.aborted) record(undefined);
+      throw error;
+    }
+  }
+
   /** One paced exchange; a GET is abandoned with its request, a POST runs to its end (it may have started something). */
   async function exchange(spec: CloudCall<unknown>, context: CloudCallContext, bearer: string | null, waits: AbortSignal): Promise<CloudAnswer> {
     const abandonable = spec.method === 'GET';
     try {
       await pacer.turn(waits);
       waits.throwIfAborted();
-      return await transport.send({
-        method: spec.method,
-        target: spec.target,
-        ...(spec.query === undefined ? {} : { query: spec.query }),
-        ...(spec.body === undefined ? {} : { body: spec.body }),
-        bearer,
-        signal: abandonable ? waits : closing.signal,
-        context,
-      });
+      return await recordedSend(spec, context, bearer, abandonable ? waits : closing.signal, waits);
     } catch (error) {
       const sent = error instanceof QlikCloudError;
       // A POST that was sent failed for its own reason, even if its request has gone meanwhile.

@@ -1,6 +1,7 @@
 /** The Qlik Cloud operations the service needs, over one paced, authenticated transport. */
 import type { Logger } from 'winston';
 import type { QlikCloudTenantSettings } from '../config/settings.js';
+import type { QlikCloudCallMetrics } from '../metrics/index.js';
 import { BadRequestError } from '../errors.js';
 import { describeAnswer, errorBodyOf, parsePage, parseReload, parseTokenAnswer, reloadOf, unexpectedStatus } from './answers.js';
 import { createCloudCalls, RELOAD_PENDING_CODE } from './calls.js';
@@ -25,6 +26,8 @@ export const INVALID_APP_ID_REASON = 'not a Qlik Cloud app id';
 
 export interface QlikCloudClientDeps {
   readonly logger: Logger;
+  /** Counts and times every request (stg_qlik_cloud_*); give the app's ServiceMetrics. */
+  readonly metrics?: QlikCloudCallMetrics;
   /** Time for pacing, Retry-After waits and token renewal; the system clock unless a test moves its own. */
   readonly clock?: CloudClock;
 }
@@ -87,6 +90,7 @@ export function createQlikCloudClient(settings: QlikCloudTenantSettings, deps: Q
     pacer: createRequestPacer(settings.maxRequestsPerMinute, clock),
     tokens: () => tokens,
     logger: deps.logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   const { credentials } = settings;
   const tokens: BearerTokens =

@@ -91,7 +91,8 @@ test('GET /metrics: Prometheus text with the stg_ series, counting what the serv
   assert.equal(value(text, 'stg_http_request_duration_seconds_count', '{route="/v4/keyvalues/:namespace"}'), 3);
   assert.equal(value(text, 'stg_http_request_duration_seconds_bucket', '{le="+Inf",route="/v4/keyvalues/:namespace"}'), 3);
 
-  assert.equal(value(text, 'stg_tasks_started_total'), 1);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-sense"}'), 1);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-cloud"}'), 0, 'each backend has its series from the start');
   assert.equal(value(text, 'stg_tasks_invalid_total'), 1);
   assert.equal(value(text, 'stg_tasks_failed_total'), 1, 'the disabled task');
   assert.equal(value(text, 'stg_tasks_denied_total'), 0);
@@ -152,7 +153,7 @@ test('QRS outages are counted by outcome, not as successes', async (t) => {
   const { text } = await scrape(service.url);
   assert.equal(value(text, 'stg_qrs_requests_total', '{operation="GET /task/full",outcome="error"}'), 1);
   assert.equal(value(text, 'stg_qrs_requests_total', '{operation="GET /task/full",outcome="ok"}'), undefined);
-  assert.equal(value(text, 'stg_tasks_started_total'), 0);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-sense"}'), 0);
 });
 
 test('with auth on, /metrics needs the metrics scope (or admin) unless it is an open endpoint', async (t) => {

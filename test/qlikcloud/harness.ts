@@ -1,6 +1,7 @@
 import type { TestContext } from 'node:test';
 import winston, { type Logger } from 'winston';
 import type { QlikCloudTenantSettings } from '../../src/config/settings.js';
+import type { QlikCloudCallMetrics } from '../../src/metrics/index.js';
 import { createQlikCloudClient, type CloudClock, type QlikCloudClient } from '../../src/qlikcloud/index.js';
 import { startQlikCloudSimulator, type QlikCloudSimulatorOptions, type RunningQlikCloudSimulator } from '../../src/simulator/qlik-cloud/index.js';
 
@@ -28,6 +29,7 @@ export interface CloudClientOptions {
   settings?: Partial<QlikCloudTenantSettings>;
   logger?: Logger;
   clock?: CloudClock;
+  metrics?: QlikCloudCallMetrics;
 }
 
 export function cloudSettingsFor(sim: Pick<RunningQlikCloudSimulator, 'url'>, options: CloudClientOptions = {}): QlikCloudTenantSettings {
@@ -48,6 +50,7 @@ export function cloudClientFor(t: Pick<TestContext, 'after'>, sim: Pick<RunningQ
   const client = createQlikCloudClient(cloudSettingsFor(sim, options), {
     logger: options.logger ?? winston.createLogger({ silent: true }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   t.after(() => client.close());
   return client;
