@@ -233,8 +233,9 @@ export const ButlerFileSchema = mapping({
       ),
       webhook: mapping({
         enable: bool(),
-        secret: Type.Union([Type.String({ pattern: CALLBACK_SECRET_PATTERN }), Type.Null()], {
-          expected: 'a secret of 16-512 visible ASCII characters (no spaces), or null',
+        // Qlik Cloud takes webhook secrets of 32-64 characters.
+        secret: Type.Union([Type.String({ pattern: '^[\\x21-\\x7E]{32,64}$' }), Type.Null()], {
+          expected: 'the webhook secret set in Qlik Cloud: 32-64 visible ASCII characters (no spaces), or null',
           sensitive: true,
         }),
       }),

@@ -218,7 +218,7 @@ test('the API key and client secret are never echoed in an error, nor shown in t
   assert.ok(!dumps.includes(API_KEY) && !dumps.includes(CLIENT_SECRET));
 });
 
-const WEBHOOK_SECRET = 'qlik-webhook-secret-27c41d9e';
+const WEBHOOK_SECRET = 'qlik-webhook-secret-27c41d9e-0b5f93a6c4e1';
 
 test('the webhook needs its secret when on; STG_QLIK_CLOUD_WEBHOOK_SECRET sets it; it is never echoed nor dumped', (t) => {
   const enabled = ['enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${API_KEY}`];
@@ -234,12 +234,13 @@ test('the webhook needs its secret when on; STG_QLIK_CLOUD_WEBHOOK_SECRET sets i
   assert.ok(dump.includes('"webhook":{"enable":true,"secret":"[REDACTED]"}'), dump);
   assert.ok(!dump.includes(WEBHOOK_SECRET));
 
-  const short = writeConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true', '  secret: short secret'));
-  const problems = problemsOf(() => loadSettings(short, { env: {} }));
-  assert.deepEqual(problems, [
-    `${short}: Butler.qlikCloud.webhook.secret must be a secret of 16-512 visible ASCII characters (no spaces), or null, ` +
-      '(the value is not shown: it may hold a credential)',
-  ]);
+  for (const bad of ['short-secret-of-31-characters-x', 'x'.repeat(65), `${'x'.repeat(30)} with a space`]) {
+    const file = writeConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true', `  secret: "${bad}"`));
+    assert.deepEqual(problemsOf(() => loadSettings(file, { env: {} })), [
+      `${file}: Butler.qlikCloud.webhook.secret must be the webhook secret set in Qlik Cloud: 32-64 visible ASCII ` +
+        'characters (no spaces), or null, (the value is not shown: it may hold a credential)',
+    ]);
+  }
 
   const off = writeConfig(t, cloudYaml(...enabled, 'webhook:', `  secret: ${WEBHOOK_SECRET}`));
   const offSettings = loadSettings(off, { env: {} });

@@ -13,7 +13,7 @@ import { AUTH_ON } from '../helpers/api-keys.js';
 import { buildTestApp, listen, type DeepPartial } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 
-const SECRET = 'qlik-webhook-secret-27c41d9e';
+const SECRET = 'qlik-webhook-secret-27c41d9e-0b5f93a6c4e1';
 const RELOAD = '65f1c2d3e4a5b6c7d8e9f0a1';
 const APP = '5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0001';
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
 import { readWebhookEvent, RELOAD_FINISHED_EVENT_TYPE, signatureMatches } from '../../src/reloadevents/index.js';
 
-const SECRET = 'qlik-webhook-secret-27c41d9e';
+const SECRET = 'qlik-webhook-secret-27c41d9e-0b5f93a6c4e1';
 const sign = (body: Buffer, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
 
 function event(data: Record<string, unknown>, extra: Record<string, unknown> = {}) {

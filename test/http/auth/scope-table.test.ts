@@ -53,7 +53,7 @@ test('with Qlik Cloud and its webhook on, the webhook route is documented and in
         timeoutMs: 1000,
         maxRequestsPerMinute: 600,
         taskMap: new Map(),
-        webhook: { enable: true, secret: 'qlik-webhook-secret-27c41d9e' },
+        webhook: { enable: true, secret: 'qlik-webhook-secret-27c41d9e-0b5f93a6c4e1' },
       },
     } as DeepPartial<Settings>,
   });
