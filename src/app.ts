@@ -31,7 +31,7 @@ import { keyValueRoutes } from './http/routes/keyvalues.js';
 import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
 import { createExecutionReader, type ExecutionReader } from './executions/index.js';
-import { CLOCK_ALLOWANCE_MS, createStartLedger } from './starttask/index.js';
+import { CLOCK_ALLOWANCE_MS, createQrsBackend, createStartLedger } from './starttask/index.js';
 
 export interface AppDeps {
   settings: Settings;
@@ -135,10 +135,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
     await app.register(startTaskRoutes, {
-      qrs: deps.qrs,
+      // One ledger for the app: its starts and the execution sessions they were given.
+      qrs: createQrsBackend(deps.qrs, { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now }),
       kv: deps.kv,
       settings: startTask,
-      ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }),
       pairLimits: kvSettings,
       idempotency,
       metrics,

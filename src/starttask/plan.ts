@@ -6,7 +6,7 @@
 import type { NameValue, StartTaskSettings } from '../config/settings.js';
 import type { KvPair } from '../kvstore/types.js';
 import { isGuid } from '../qrs/filter.js';
-import type { QrsTask } from '../qrs/types.js';
+import type { StartTarget } from './backend.js';
 import type { StartItem } from './items.js';
 import { isUnconfirmed, type StartOutcome } from './lost-start.js';
 import type {
@@ -58,33 +58,33 @@ export interface LookupNeeds {
 
 export interface LookupResults {
   /** As QrsClient.findTasks answers byId: unknown ids are absent. */
-  readonly tasksById: ReadonlyMap<string, QrsTask>;
+  readonly tasksById: ReadonlyMap<string, StartTarget>;
   /** By tagKey, every tag of LookupNeeds.tags. */
-  readonly tasksByTag: ReadonlyMap<string, readonly QrsTask[]>;
+  readonly tasksByTag: ReadonlyMap<string, readonly StartTarget[]>;
   /** By customPropertyKey, every pair of LookupNeeds.customProperties. */
-  readonly tasksByCustomProperty: ReadonlyMap<string, readonly QrsTask[]>;
+  readonly tasksByCustomProperty: ReadonlyMap<string, readonly StartTarget[]>;
 }
 
 type TaskIdOutcome =
-  | { readonly outcome: 'start'; readonly taskId: string; readonly task: QrsTask }
+  | { readonly outcome: 'start'; readonly taskId: string; readonly task: StartTarget }
   | { readonly outcome: 'invalid'; readonly taskId: string }
   | { readonly outcome: 'denied'; readonly taskId: string };
 
 export interface StartPlan {
   /** Every task selected by an allowed item, each once, in order of first mention. */
-  readonly selected: readonly QrsTask[];
+  readonly selected: readonly StartTarget[];
   readonly kvPairs: readonly KvPair[];
   readonly byTaskId: readonly TaskIdOutcome[];
-  readonly byTag: readonly QrsTask[];
+  readonly byTag: readonly StartTarget[];
   readonly tagsDenied: readonly string[];
-  readonly byCustomProperty: readonly QrsTask[];
+  readonly byCustomProperty: readonly StartTarget[];
   readonly customPropertiesDenied: readonly NameValue[];
 }
 
 interface AllowList {
   tag(tag: string): boolean;
   customProperty(name: string, value: string): boolean;
-  task(task: QrsTask): boolean;
+  task(task: StartTarget): boolean;
 }
 
 function allowListOf(filter: StartTaskFilter): AllowList {
@@ -142,7 +142,7 @@ function lookedUp<T>(map: ReadonlyMap<string, T>, key: string, what: string): T 
 
 function taskIdOutcomes(
   request: StartRequest,
-  tasksById: ReadonlyMap<string, QrsTask>,
+  tasksById: ReadonlyMap<string, StartTarget>,
   allow: AllowList,
 ): TaskIdOutcome[] {
   const outcomes = requestedTaskIds(request).map((taskId): TaskIdOutcome => {
@@ -162,8 +162,8 @@ export function planStart(request: StartRequest, filter: StartTaskFilter, found:
   const tasksById = new Map([...found.tasksById.values()].map((task) => [taskKey(task.id), task]));
   const byTaskId = taskIdOutcomes(request, tasksById, allow);
 
-  const selected = new Map<string, QrsTask>();
-  const select = (task: QrsTask): void => {
+  const selected = new Map<string, StartTarget>();
+  const select = (task: StartTarget): void => {
     if (!selected.has(taskKey(task.id))) selected.set(taskKey(task.id), task);
   };
   // byTaskId holds the URL id's outcome first, then one per starttaskid item, in order.
@@ -175,9 +175,9 @@ export function planStart(request: StartRequest, filter: StartTaskFilter, found:
   if (request.urlTaskId !== BODY_ONLY_TASK_ID) selectById();
 
   const kvPairs: KvPair[] = [];
-  const byTag: QrsTask[] = [];
+  const byTag: StartTarget[] = [];
   const tagsDenied: string[] = [];
-  const byCustomProperty: QrsTask[] = [];
+  const byCustomProperty: StartTarget[] = [];
   const customPropertiesDenied: NameValue[] = [];
   for (const item of request.items) {
     switch (item.type) {
@@ -220,7 +220,7 @@ export function planStart(request: StartRequest, filter: StartTaskFilter, found:
 }
 
 /** The selected tasks worth asking QRS to start: disabled ones would only be refused. */
-export function tasksToStart(plan: StartPlan): QrsTask[] {
+export function tasksToStart(plan: StartPlan): StartTarget[] {
   return plan.selected.filter((task) => task.enabled);
 }
 
@@ -248,7 +248,7 @@ export function buildResponse(plan: StartPlan, results: ReadonlyMap<string, Star
       tasksFailed.push({ taskId: task.id, taskName: task.name, reason: result.reason });
     }
   }
-  const listStarted = (tasks: readonly QrsTask[]): StartedTaskEntry[] =>
+  const listStarted = (tasks: readonly StartTarget[]): StartedTaskEntry[] =>
     tasks.filter((task) => startedKeys.has(taskKey(task.id))).map((task) => ({ taskId: task.id, taskName: task.name }));
   const idsWith = (outcome: 'invalid' | 'denied'): TaskIdEntry[] =>
     plan.byTaskId.flatMap((o) => (o.outcome === outcome ? [{ taskId: o.taskId }] : []));

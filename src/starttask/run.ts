@@ -1,16 +1,15 @@
 /**
- * One start-task request end to end: QRS lookups (batched, concurrently) → plan → key-value
+ * One start-task request end to end: lookups (batched, concurrently) → plan → key-value
  * pairs written → starts (concurrently, bounded) → answer. Lookup and store failures
  * propagate before anything is written or started; a start that fails only marks that task
- * failed, or unconfirmed when QRS cannot tell whether it started (lost-start.ts). Once the
- * request's signal is aborted (its client went away), none of its remaining QRS calls are sent.
+ * failed, or unconfirmed when the backend cannot tell whether it started (lost-start.ts). Once
+ * the request's signal is aborted (its client went away), none of its remaining calls are sent.
  */
 import type { StartTaskSettings } from '../config/settings.js';
 import { RequestCancelledError } from '../errors.js';
 import type { KvStore } from '../kvstore/types.js';
-import type { QrsClient, QrsTask } from '../qrs/types.js';
+import type { StartBackend, StartParameters } from './backend.js';
 import { mapConcurrently } from './concurrency.js';
-import { startAndConfirm } from './lost-start.js';
 import {
   buildResponse,
   lookupNeeds,
@@ -21,27 +20,24 @@ import {
   type LookupResults,
   type StartRequest,
 } from './plan.js';
-import type { StartLedger } from './start-ledger.js';
 import type { StartTaskResponse } from './types.js';
 
 export interface StartTaskDeps {
-  readonly qrs: QrsClient;
+  readonly qrs: StartBackend;
   /** null when the key-value store is disabled: pairs in requests are then ignored, as Butler documents. */
   readonly kv: KvStore | null;
   readonly settings: StartTaskSettings;
-  /** The app's record of its starts, shared by all its requests (lost-start.ts). */
-  readonly ledger: StartLedger;
 }
 
 export type StartTaskRunner = (request: StartRequest, signal?: AbortSignal) => Promise<StartTaskResponse>;
 
 /** Every id, tag and custom property of the request, in one batched lookup. */
-async function lookUp(qrs: QrsClient, needs: LookupNeeds, signal: AbortSignal | undefined): Promise<LookupResults> {
+async function lookUp(qrs: StartBackend, needs: LookupNeeds, signal: AbortSignal | undefined): Promise<LookupResults> {
   const tags = [...needs.tags];
   const customProperties = [...needs.customProperties];
-  const found = await qrs.findTasks(
-    { taskIds: needs.taskIds, tags: tags.map(([, tag]) => tag), customProperties: customProperties.map(([, cp]) => cp) },
-    signal === undefined ? {} : { signal },
+  const found = await qrs.find(
+    { ids: needs.taskIds, tags: tags.map(([, tag]) => tag), customProperties: customProperties.map(([, cp]) => cp) },
+    signal,
   );
   return {
     tasksById: found.byId,
@@ -54,7 +50,8 @@ const KV_DISABLED_REASON =
   'Butler.keyValueStore.enable is false: keyvaluestore items are not stored (as Butler documents); the tasks were started';
 
 export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
-  const { qrs, kv, settings, ledger } = deps;
+  const { qrs, kv, settings } = deps;
+  const parameters: StartParameters = { partial: false, variables: {} };
   return async (request, signal) => {
     const pairItems = request.items.filter((item) => item.type === 'keyvaluestore').length;
 
@@ -66,7 +63,7 @@ export function createStartTaskRunner(deps: StartTaskDeps): StartTaskRunner {
     if (kv !== null && plan.kvPairs.length > 0) await kv.setMany(plan.kvPairs);
 
     const results = await mapConcurrently(tasksToStart(plan), settings.startConcurrency, async (task) => {
-      return [taskKey(task.id), await startAndConfirm({ qrs, ledger, now: Date.now }, task, signal)] as const;
+      return [taskKey(task.id), await qrs.start(task, parameters, signal)] as const;
     });
     const answer = buildResponse(plan, new Map(results));
     return kv === null && pairItems > 0 ? { ...answer, keyValueItemsIgnored: { count: pairItems, reason: KV_DISABLED_REASON } } : answer;

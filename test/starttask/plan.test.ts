@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NameValue } from '../../src/config/settings.js';
-import type { QrsTask, StartResult } from '../../src/qrs/types.js';
+import type { StartResult } from '../../src/qrs/types.js';
+import type { StartTarget } from '../../src/starttask/backend.js';
 import type { StartItem } from '../../src/starttask/items.js';
 import {
   buildResponse,
@@ -20,8 +21,8 @@ import type { StartTaskResponse } from '../../src/starttask/types.js';
 
 // ---- a small repository, answered the way QrsClient would ----
 
-function task(id: string, name: string, tags: string[], cps: NameValue[] = [], enabled = true): QrsTask {
-  return { id, name, enabled, taskType: 0, tags, customProperties: cps };
+function task(id: string, name: string, tags: string[], cps: NameValue[] = [], enabled = true): StartTarget {
+  return { backend: 'qlik-sense', id, name, enabled, tags, customProperties: cps };
 }
 
 const APP1 = task('e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e', 'Reload task of App1', ['startTask1'], [
@@ -48,7 +49,7 @@ const lower = (s: string) => s.toLowerCase();
 
 /** Answers exactly the lookups lookupNeeds asked for, from REPOSITORY (no I/O involved). */
 function answer(needs: ReturnType<typeof lookupNeeds>): LookupResults {
-  const tasksById = new Map<string, QrsTask>();
+  const tasksById = new Map<string, StartTarget>();
   for (const id of needs.taskIds) {
     const found = REPOSITORY.find((t) => t.id === lower(id));
     if (found) tasksById.set(id, found);
@@ -78,10 +79,10 @@ const kv = (namespace: string, key: string, value: string, ttl = 0): StartItem =
   pair: { namespace, key, value, ttl },
 });
 
-const started = (...tasks: QrsTask[]) => tasks.map((t) => ({ taskId: t.id, taskName: t.name }));
+const started = (...tasks: StartTarget[]) => tasks.map((t) => ({ taskId: t.id, taskName: t.name }));
 const ids = (...taskIds: string[]) => taskIds.map((taskId) => ({ taskId }));
-const SESSION = (t: QrsTask) => `5e55${t.id.slice(4)}`;
-const executions = (...tasks: QrsTask[]) =>
+const SESSION = (t: StartTarget) => `5e55${t.id.slice(4)}`;
+const executions = (...tasks: StartTarget[]) =>
   tasks.map((t) => ({ taskId: t.id, taskName: t.name, executionSessionId: SESSION(t) }));
 
 function emptyResponse(): StartTaskResponse {
@@ -104,9 +105,9 @@ interface Case {
   allTaskIdsMustExist?: boolean;
   filter?: StartTaskFilter;
   /** Start outcomes other than success, by task. */
-  refusals?: Map<QrsTask, string>;
+  refusals?: Map<StartTarget, string>;
   /** Tasks expected to be handed to QRS to start, in order. */
-  starts: QrsTask[];
+  starts: StartTarget[];
   expected: Partial<StartTaskResponse>;
 }
 

@@ -7,12 +7,11 @@ import { readIdempotencyKey, type IdempotencyGuard } from '../../idempotency/ind
 import { followExecutions, parseWaitRequest, type FollowDeps, type WaitRequest } from '../../waiting/index.js';
 import type { KvStore } from '../../kvstore/types.js';
 import type { ServiceMetrics, StartOutcomeCounts } from '../../metrics/index.js';
-import type { QrsClient } from '../../qrs/types.js';
 import {
   createStartTaskRunner,
   parseStartItems,
+  type StartBackend,
   type StartItemLimits,
-  type StartLedger,
   type StartTaskResponse as StartTaskAnswer,
 } from '../../starttask/index.js';
 import {
@@ -26,11 +25,9 @@ import { callerLabel, callerOf } from '../auth/index.js';
 import { createWaitingCap } from '../waiting-cap.js';
 
 export interface StartTaskRoutesOptions {
-  qrs: QrsClient;
+  qrs: StartBackend;
   kv: KvStore | null;
   settings: StartTaskSettings;
-  /** The app's record of its starts and the execution sessions they were given. */
-  ledger: StartLedger;
   /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
   pairLimits: StartItemLimits['pairs'];
   idempotency: IdempotencyGuard;
