@@ -136,7 +136,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
     await app.register(startTaskRoutes, {
       // One ledger for the app: its starts and the execution sessions they were given.
-      qrs: createQrsBackend(deps.qrs, { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now }),
+      backends: {
+        qrs: createQrsBackend(deps.qrs, { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now }),
+        qlikCloud: null,
+        taskMap: new Map(),
+      },
       kv: deps.kv,
       settings: startTask,
       pairLimits: kvSettings,

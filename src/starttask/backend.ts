@@ -51,6 +51,8 @@ export interface StartBackend {
    * cannot be asked, and RequestCancelledError once `signal` is aborted.
    */
   find(query: TargetQuery, signal?: AbortSignal): Promise<FoundTargets>;
+  /** Whether an error `find` threw means the backend could not be asked (an outage, not a bad request). */
+  isUnavailable(error: unknown): error is Error;
   /**
    * Starts `target` once and says what became of it; a lost answer is resolved by asking the
    * backend (lost-start.ts), never by starting again. Never throws for the backend's trouble.

@@ -8,7 +8,7 @@ import type { CallbackSender } from '../callbacks/sender.js';
 import type { ExecutionSnapshot, ScriptLogTailFields } from '../executions/index.js';
 import type { StartTaskResponse } from '../starttask/index.js';
 import type { ExecutionPoller, WaitResult } from './poller.js';
-import { withExecutionStates, type WaitedStartTaskResponse } from './report.js';
+import { isFollowed, withExecutionStates, type WaitedStartTaskResponse } from './report.js';
 import type { WaitRequest } from './wait-request.js';
 
 export interface FollowDeps {
@@ -41,7 +41,7 @@ export async function followExecutions(
   deps: FollowDeps,
   callerGone: AbortSignal,
 ): Promise<StartTaskResponse | WaitedStartTaskResponse> {
-  const ids = answer.executions.map((execution) => execution.executionSessionId);
+  const ids = answer.executions.filter(isFollowed).map((execution) => execution.executionSessionId);
   const timeoutMs = request.timeoutSeconds * 1000;
   const report = async (result: WaitResult) =>
     withExecutionStates(answer, result, request.timeoutSeconds, await tailsOf(answer, result, deps));

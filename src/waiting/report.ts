@@ -49,6 +49,24 @@ function reasonFor(result: WaitResult, seen: ExecutionSnapshot | undefined, time
 
 type StateFields = Pick<ExecutionStatusAnswer, 'statusText' | 'startTime' | 'stopTime' | 'durationMs'> & { status: string | null };
 
+/**
+ * Waits and callbacks follow QRS executions only, for now: a Qlik Cloud reload is reported
+ * as not followed (never as finished), so a caller does not mistake it for done.
+ */
+export function isFollowed(entry: ExecutionEntry): boolean {
+  return entry.backend !== 'qlik-cloud';
+}
+
+const NOT_FOLLOWED: StateFields & { statusReason: string } = {
+  status: null,
+  statusText: 'Not followed',
+  startTime: null,
+  stopTime: null,
+  durationMs: null,
+  statusReason:
+    'a Qlik Cloud reload: wait=true and callbacks do not follow Qlik Cloud reloads yet; ask Qlik Cloud for this reloadId',
+};
+
 /** `tails` by lower-cased execution id: the script log fields of failed reloads. */
 export function withExecutionStates(
   answer: StartTaskResponse,
@@ -57,6 +75,7 @@ export function withExecutionStates(
   tails: ReadonlyMap<string, ScriptLogTailFields> = new Map(),
 ): WaitedStartTaskResponse {
   const executions = answer.executions.map((entry): WaitedExecutionEntry => {
+    if (!isFollowed(entry)) return { ...entry, ...NOT_FOLLOWED };
     const id = entry.executionSessionId.toLowerCase();
     const seen = result.states.get(id);
     const state: StateFields = {

@@ -10,7 +10,7 @@ import type { ServiceMetrics, StartOutcomeCounts } from '../../metrics/index.js'
 import {
   createStartTaskRunner,
   parseStartItems,
-  type StartBackend,
+  type StartBackends,
   type StartItemLimits,
   type StartTaskResponse as StartTaskAnswer,
 } from '../../starttask/index.js';
@@ -25,7 +25,8 @@ import { callerLabel, callerOf } from '../auth/index.js';
 import { createWaitingCap } from '../waiting-cap.js';
 
 export interface StartTaskRoutesOptions {
-  qrs: StartBackend;
+  /** QRS and Qlik Cloud (each null when off), and Butler.qlikCloud.taskMap. */
+  backends: StartBackends;
   kv: KvStore | null;
   settings: StartTaskSettings;
   /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
@@ -50,14 +51,24 @@ const validateAllButBody: FastifySchemaCompiler<TSchema> = (route) =>
  * returns the summary's counts.
  */
 function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: string): StartOutcomeCounts {
-  for (const { taskId, taskName, executionSessionId } of answer.executions) {
-    log.info({ taskId, taskName, executionSessionId }, `Started task "${taskName}" (${taskId}), execution session ${executionSessionId}`);
+  for (const { taskId, taskName, executionSessionId, appId } of answer.executions) {
+    if (appId === undefined) {
+      log.info({ taskId, taskName, executionSessionId }, `Started task "${taskName}" (${taskId}), execution session ${executionSessionId}`);
+    } else {
+      log.info({ taskId, taskName, appId, reloadId: executionSessionId }, `Started Qlik Cloud app "${taskName}" (${appId}) for ${taskId}, reload ${executionSessionId}`);
+    }
+  }
+  for (const { backend, reason } of answer.backendsUnavailable ?? []) {
+    log.warn({ backend, reason }, `Backend ${backend} could not be asked; the request went on with the other: ${reason}`);
   }
   for (const { taskId, taskName, reason } of answer.tasksFailed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) did not start: ${reason}`);
   }
   if (answer.keyValueItemsIgnored) {
     log.warn({ ignoredItems: answer.keyValueItemsIgnored.count }, `${answer.keyValueItemsIgnored.count} keyvaluestore item(s) ignored: ${answer.keyValueItemsIgnored.reason}`);
+  }
+  if (answer.reloadVariablesIgnored) {
+    log.info({ ignoredItems: answer.reloadVariablesIgnored.count }, `${answer.reloadVariablesIgnored.count} reloadvariable item(s) not given to QRS tasks: ${answer.reloadVariablesIgnored.reason}`);
   }
   for (const { taskId, taskName, reason } of answer.tasksUnconfirmed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) may or may not have started: ${reason}`);
@@ -131,6 +142,7 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
             urlTaskId: request.params.taskId,
             items,
             allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
+            partial: request.query.partial === true,
           },
           callerGone,
         );

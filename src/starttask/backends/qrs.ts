@@ -73,6 +73,7 @@ export function createQrsBackend(qrs: QrsClient, deps: StartConfirmDeps): StartB
         byCustomProperty: found.byCustomProperty.map((tasks) => tasks.map(targetOf)),
       };
     },
+    isUnavailable: (error): error is QrsError => error instanceof QrsError,
     start(target, _parameters, signal) {
       return startAndConfirm(deps, {
         key: target.id,
