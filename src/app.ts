@@ -3,11 +3,13 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Logger } from 'winston';
 import type { Settings } from './config/settings.js';
 import type { QrsClient } from './qrs/types.js';
+import type { QlikCloudClient } from './qlikcloud/types.js';
+import { createCachedReadiness } from './cached-readiness.js';
 import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
 import { createCallbackSender } from './callbacks/index.js';
-import { createExecutionPoller, readSnapshotsFrom, type FollowDeps } from './waiting/index.js';
+import { createExecutionPoller, readSnapshotsFrom, type FollowDeps, type ReadExecutionStates } from './waiting/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { refuseUnknownHostsFromBrowsers } from './http/allowed-hosts.js';
@@ -31,12 +33,21 @@ import { keyValueRoutes } from './http/routes/keyvalues.js';
 import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
 import { createExecutionReader, type ExecutionReader } from './executions/index.js';
-import { CLOCK_ALLOWANCE_MS, createQrsBackend, createStartLedger } from './starttask/index.js';
+import {
+  CLOCK_ALLOWANCE_MS,
+  createQlikCloudBackend,
+  createQrsBackend,
+  createStartLedger,
+  type StartBackends,
+} from './starttask/index.js';
 
 export interface AppDeps {
   settings: Settings;
   logger: Logger;
-  qrs: QrsClient;
+  /** null when Butler.configQRS.enable is false: nothing is asked of QRS. */
+  qrs: QrsClient | null;
+  /** The tenant's client when Butler.qlikCloud.enable is true; null or absent otherwise. */
+  qlikCloud?: QlikCloudClient | null;
   /** null when Butler.keyValueStore.enable is false. */
   kv: KvStore | null;
   version: string;
@@ -58,8 +69,8 @@ export interface AppDeps {
  * the server waits for in-flight requests, so waiting requests answer at once (outcome
  * "stopped") and pending callbacks are dropped, each logged as lost.
  */
-function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader): FollowDeps {
-  const poller = createExecutionPoller({ read: readSnapshotsFrom(deps.qrs), logger: deps.logger });
+function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader | null): FollowDeps {
+  const poller = createExecutionPoller({ read: deps.qrs ? readSnapshotsFrom(deps.qrs) : NO_QRS_EXECUTIONS, logger: deps.logger });
   const callbacks = createCallbackSender({
     settings: deps.settings.startTask.callback,
     logger: deps.logger,
@@ -69,7 +80,31 @@ function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionRe
     callbacks.stop();
     poller.stop();
   });
-  return { poller, callbacks, scriptLogTail: executions.scriptLogTail };
+  return { poller, callbacks, scriptLogTail: executions?.scriptLogTail ?? (async () => ({})) };
+}
+
+/** With QRS off every execution is a Qlik Cloud reload, which waits do not follow: nothing is read. */
+const NO_QRS_EXECUTIONS: ReadExecutionStates = async () => new Map();
+
+/**
+ * The backends the start path uses, each only when on, sharing one ledger of the app's starts
+ * and the runs they were given (so no lost answer is credited with another request's run).
+ */
+function startBackends(deps: AppDeps): StartBackends {
+  const confirm = { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now };
+  const cloud = deps.settings.qlikCloud;
+  return {
+    qrs: deps.qrs ? createQrsBackend(deps.qrs, confirm) : null,
+    qlikCloud: deps.qlikCloud ? createQlikCloudBackend(deps.qlikCloud, confirm) : null,
+    taskMap: cloud.enable ? cloud.taskMap : new Map(),
+  };
+}
+
+function cloudReadiness(client: QlikCloudClient, cacheMs: number) {
+  return createCachedReadiness(async () => {
+    await client.probe();
+    return 'Qlik Cloud answered';
+  }, { cacheMs });
 }
 
 /**
@@ -116,7 +151,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(systemRoutes, {
     endpoints: settings.endpoints,
     version: deps.version,
-    readiness: createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }),
+    readiness: {
+      qrs: deps.qrs ? createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }) : null,
+      qlikCloud: deps.qlikCloud ? cloudReadiness(deps.qlikCloud, settings.qrs.readinessCacheMs) : null,
+    },
   });
   // Requests are counted even when /metrics is off: the QRS client and the key-value store
   // record into the same registry regardless, and one counter increment per request is cheap.
@@ -133,14 +171,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windowMs: startTask.idempotencyWindowSeconds * 1000,
       logger: deps.logger,
     });
-    const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
+    // Execution status reads QRS executions only: without QRS there is none to read.
+    const executions = deps.qrs ? createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines }) : null;
     await app.register(startTaskRoutes, {
-      // One ledger for the app: its starts and the execution sessions they were given.
-      backends: {
-        qrs: createQrsBackend(deps.qrs, { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now }),
-        qlikCloud: null,
-        taskMap: new Map(),
-      },
+      backends: startBackends(deps),
       kv: deps.kv,
       settings: startTask,
       pairLimits: kvSettings,
@@ -148,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       metrics,
       follow: followDeps(app, deps, executions),
     });
-    await app.register(executionRoutes, { executions });
+    if (executions) await app.register(executionRoutes, { executions });
   }
   return app;
 }

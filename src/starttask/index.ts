@@ -4,6 +4,7 @@ export { createStartTaskRunner, type StartBackends, type StartTaskDeps, type Sta
 export { CLOCK_ALLOWANCE_MS, type StartOutcome, type UnconfirmedStart } from './lost-start.js';
 export type { BackendName, StartBackend, StartTarget } from './backend.js';
 export { createQrsBackend } from './backends/qrs.js';
+export { createQlikCloudBackend } from './backends/qlik-cloud.js';
 export { createStartLedger, type StartLedger } from './start-ledger.js';
 export type {
   ExecutionEntry,

@@ -1,5 +1,5 @@
 export { followExecutions, type FollowDeps } from './follow.js';
-export { createExecutionPoller, type ExecutionPoller, type WaitOutcome, type WaitResult } from './poller.js';
+export { createExecutionPoller, type ExecutionPoller, type ReadExecutionStates, type WaitOutcome, type WaitResult } from './poller.js';
 export { readSnapshotsFrom } from './read-snapshots.js';
 export { withExecutionStates, type WaitedExecutionEntry, type WaitedStartTaskResponse } from './report.js';
 export { parseWaitRequest, type WaitRequest } from './wait-request.js';

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import type { QrsClient } from '../../src/qrs/types.js';
+import type { QlikCloudClient } from '../../src/qlikcloud/types.js';
 import type { HitCounter } from '../../src/ratelimit/index.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
 
@@ -38,7 +39,9 @@ export const noQrs: QrsClient = new Proxy({} as QrsClient, {
 
 export interface TestAppOptions {
   settings?: DeepPartial<Settings>;
-  qrs?: QrsClient;
+  /** null: QRS off; absent: noQrs while settings.qrs.enable, else off. */
+  qrs?: QrsClient | null;
+  qlikCloud?: QlikCloudClient | null;
   kv?: KvStore | null;
   logger?: Logger;
   https?: HttpsServerOptions;
@@ -47,10 +50,12 @@ export interface TestAppOptions {
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyInstance> {
+  const settings = testSettings(opts.settings);
   return buildApp({
-    settings: testSettings(opts.settings),
+    settings,
     logger: opts.logger ?? winston.createLogger({ silent: true }),
-    qrs: opts.qrs ?? noQrs,
+    qrs: opts.qrs !== undefined ? opts.qrs : settings.qrs.enable ? noQrs : null,
+    qlikCloud: opts.qlikCloud ?? null,
     kv: opts.kv === undefined ? null : opts.kv,
     version: '0.0.0-test',
     ...(opts.https ? { https: opts.https } : {}),
