@@ -20,7 +20,7 @@ const BASE: Settings = loadSettings(fileURLToPath(new URL('../fixtures/config/te
 
 function merge<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;
-  if (Array.isArray(patch) || patch === null || typeof patch !== 'object') return patch as T;
+  if (Array.isArray(patch) || patch instanceof Map || patch === null || typeof patch !== 'object') return patch as T;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(patch)) out[key] = merge(out[key], value);
   return out as T;
