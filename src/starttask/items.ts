@@ -7,6 +7,7 @@ import { BadRequestError, kindOf } from '../errors.js';
 import { KvLimitError, type KvLimitName } from '../kvstore/errors.js';
 import type { KvPair } from '../kvstore/types.js';
 import { parseTtl } from '../kvstore/ttl.js';
+import { MAX_RELOAD_VARIABLE_LENGTH, MAX_RELOAD_VARIABLES } from '../qlikcloud/index.js';
 
 /** How much a start request may hold; every limit is checked before any work. */
 export interface StartItemLimits {
@@ -27,9 +28,6 @@ export type StartItem =
 
 export const START_ITEM_TYPES = ['starttaskid', 'starttasktag', 'starttaskcustomproperty', 'keyvaluestore', 'reloadvariable'] as const;
 
-/** Qlik Cloud takes at most 20 variables per reload, names and values at most 256 characters each. */
-export const MAX_RELOAD_VARIABLES = 20;
-export const MAX_RELOAD_VARIABLE_LENGTH = 256;
 type StartItemType = (typeof START_ITEM_TYPES)[number];
 
 function isStartItemType(value: unknown): value is StartItemType {
