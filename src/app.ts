@@ -3,6 +3,8 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Logger } from 'winston';
 import type { Settings } from './config/settings.js';
 import type { QrsClient } from './qrs/types.js';
+import type { QlikCloudClient } from './qlikcloud/types.js';
+import { createCachedReadiness } from './cached-readiness.js';
 import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
@@ -12,9 +14,9 @@ import {
   createCloudReloadPoller,
   createExecutionPoller,
   readSnapshotsFrom,
+  type ExecutionPoller,
   type FollowDeps,
 } from './waiting/index.js';
-import type { QlikCloudClient } from './qlikcloud/types.js';
 import { createLocalReloadFinishedHub, type ReloadFinishedHub } from './reloadevents/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
@@ -40,12 +42,21 @@ import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
 import { qlikCloudWebhookRoutes } from './http/routes/qlik-cloud-webhook.js';
 import { cloudSnapshotOf, createExecutionReader, type ExecutionReader } from './executions/index.js';
-import { CLOCK_ALLOWANCE_MS, createStartLedger } from './starttask/index.js';
+import {
+  CLOCK_ALLOWANCE_MS,
+  createQlikCloudBackend,
+  createQrsBackend,
+  createStartLedger,
+  type StartBackends,
+} from './starttask/index.js';
 
 export interface AppDeps {
   settings: Settings;
   logger: Logger;
-  qrs: QrsClient;
+  /** null when Butler.configQRS.enable is false: nothing is asked of QRS. */
+  qrs: QrsClient | null;
+  /** The tenant's client when Butler.qlikCloud.enable is true; null or absent otherwise. */
+  qlikCloud?: QlikCloudClient | null;
   /** null when Butler.keyValueStore.enable is false. */
   kv: KvStore | null;
   version: string;
@@ -60,8 +71,6 @@ export interface AppDeps {
    * key-value store so their series are in it. A fresh registry of HTTP metrics if absent.
    */
   metrics?: ServiceMetrics;
-  /** The Qlik Cloud client; absent while Butler.qlikCloud is off. */
-  cloud?: QlikCloudClient;
   /**
    * Where Qlik Cloud's reload-finished events meet the waits on them (Redis, to share them
    * between instances); this app's own if absent.
@@ -76,14 +85,14 @@ export interface AppDeps {
  * as lost.
  */
 function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader, events: ReloadFinishedHub): FollowDeps {
-  const { logger, cloud } = deps;
+  const { logger, qrs, qlikCloud } = deps;
   const cloudSettings = deps.settings.qlikCloud;
-  const poller = createBackendPollers({
-    'qlik-sense': createExecutionPoller({ read: readSnapshotsFrom(deps.qrs), logger }),
-    ...(cloud && cloudSettings.enable
-      ? { 'qlik-cloud': createCloudReloadPoller(cloud, { requestsPerMinute: cloudSettings.maxRequestsPerMinute, logger }) }
-      : {}),
-  });
+  const pollers: { 'qlik-sense'?: ExecutionPoller; 'qlik-cloud'?: ExecutionPoller } = {};
+  if (qrs) pollers['qlik-sense'] = createExecutionPoller({ read: readSnapshotsFrom(qrs), logger });
+  if (qlikCloud && cloudSettings.enable) {
+    pollers['qlik-cloud'] = createCloudReloadPoller(qlikCloud, { requestsPerMinute: cloudSettings.maxRequestsPerMinute, logger });
+  }
+  const poller = createBackendPollers(pollers);
   const unsubscribe = events.subscribe((reload) => poller.observe({ backend: 'qlik-cloud', id: reload.id }, cloudSnapshotOf(reload, null)));
   const callbacks = createCallbackSender({
     settings: deps.settings.startTask.callback,
@@ -96,6 +105,27 @@ function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionRe
     poller.stop();
   });
   return { poller, callbacks, scriptLogTail: executions.scriptLogTail };
+}
+
+/**
+ * The backends the start path uses, each only when on, sharing one ledger of the app's starts
+ * and the runs they were given (so no lost answer is credited with another request's run).
+ */
+function startBackends(deps: AppDeps): StartBackends {
+  const confirm = { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now };
+  const cloud = deps.settings.qlikCloud;
+  return {
+    qrs: deps.qrs ? createQrsBackend(deps.qrs, confirm) : null,
+    qlikCloud: deps.qlikCloud ? createQlikCloudBackend(deps.qlikCloud, confirm) : null,
+    taskMap: cloud.enable ? cloud.taskMap : new Map(),
+  };
+}
+
+function cloudReadiness(client: QlikCloudClient, cacheMs: number) {
+  return createCachedReadiness(async () => {
+    await client.probe();
+    return 'Qlik Cloud answered';
+  }, { cacheMs });
 }
 
 /**
@@ -142,7 +172,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(systemRoutes, {
     endpoints: settings.endpoints,
     version: deps.version,
-    readiness: createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }),
+    readiness: {
+      qrs: deps.qrs ? createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }) : null,
+      qlikCloud: deps.qlikCloud ? cloudReadiness(deps.qlikCloud, settings.qrs.readinessCacheMs) : null,
+    },
   });
   // Requests are counted even when /metrics is off: the QRS client and the key-value store
   // record into the same registry regardless, and one counter increment per request is cheap.
@@ -159,13 +192,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windowMs: startTask.idempotencyWindowSeconds * 1000,
       logger: deps.logger,
     });
-    const executions = createExecutionReader({ qrs: deps.qrs, cloud: deps.cloud ?? null }, { lines: startTask.scriptLogTailLines });
+    const executions = createExecutionReader({ qrs: deps.qrs, cloud: deps.qlikCloud ?? null }, { lines: startTask.scriptLogTailLines });
     const events = deps.reloadEvents ?? createLocalReloadFinishedHub();
     await app.register(startTaskRoutes, {
-      qrs: deps.qrs,
+      backends: startBackends(deps),
       kv: deps.kv,
       settings: startTask,
-      ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }),
       pairLimits: kvSettings,
       idempotency,
       metrics,

@@ -11,16 +11,20 @@ import { createServiceMetrics } from './metrics/index.js';
 import type { KvStore } from './kvstore/types.js';
 import { openIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createQrsClient } from './qrs/index.js';
-import { listenFailure, reportQrs } from './startup-checks.js';
+import { createQlikCloudClient } from './qlikcloud/index.js';
+import { listenFailure, reportQlikCloud, reportQrs } from './startup-checks.js';
 import { createRedisHitCounter, type HitCounter } from './ratelimit/index.js';
 
 export interface RunningService {
   app: FastifyInstance;
   /** Base URL the REST API listens on. */
   url: string;
-  /** Settles once the start-up question to QRS (`/qrs/about`) has been answered and logged. */
+  /**
+   * Settles once the start-up questions to the backends that are on (QRS `/qrs/about`, a Qlik
+   * Cloud probe) have been answered and logged.
+   */
   qrsReport: Promise<void>;
-  /** Stops accepting, lets in-flight requests finish, then closes the store and the QRS client. */
+  /** Stops accepting, lets in-flight requests finish, then closes the store and the backend clients. */
   close(): Promise<void>;
 }
 
@@ -65,7 +69,14 @@ async function rateLimitCounter(settings: Settings, logger: Logger): Promise<Hit
 export async function startService(settings: Settings, logger: Logger, version: string): Promise<RunningService> {
   for (const warning of securityWarnings(settings)) logger.warn(warning);
   const metrics = createServiceMetrics();
-  const qrs = createQrsClient(settings.qrs, { logger, metrics });
+  // A backend that is off costs nothing: no client, no certificate read, no start-up question.
+  const qrs = settings.qrs.enable ? createQrsClient(settings.qrs, { logger, metrics }) : null;
+  const cloud = settings.qlikCloud.enable ? { client: createQlikCloudClient(settings.qlikCloud, { logger }), settings: settings.qlikCloud } : null;
+  const qlikCloud = cloud?.client ?? null;
+  const closeBackends = async (): Promise<void> => {
+    await qrs?.close();
+    await qlikCloud?.close();
+  };
   let kv: KvStore | null = null;
   let counter: HitCounter | undefined;
   let idempotencyStore: IdempotencyStore | undefined;
@@ -79,6 +90,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
       settings,
       logger,
       qrs,
+      qlikCloud,
       kv,
       version,
       metrics,
@@ -90,7 +102,10 @@ export async function startService(settings: Settings, logger: Logger, version: 
       throw listenFailure(error, settings.server);
     });
     let stopping = false;
-    const qrsReport = reportQrs(qrs, settings.qrs, logger, () => stopping);
+    const qrsReport = Promise.all([
+      qrs && reportQrs(qrs, settings.qrs, logger, () => stopping),
+      cloud && reportQlikCloud(cloud.client, cloud.settings, logger, () => stopping),
+    ]).then(() => undefined);
     const { tls, host } = settings.server;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.server.port;
@@ -109,7 +124,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
         await hits?.close();
         await keys?.close();
         await store?.close();
-        await qrs.close();
+        await closeBackends();
       },
     };
   } catch (err) {
@@ -117,7 +132,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
     await counter?.close();
     await idempotencyStore?.close();
     await kv?.close();
-    await qrs.close();
+    await closeBackends();
     throw err;
   }
 }

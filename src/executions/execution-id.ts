@@ -15,14 +15,15 @@ export function backendWords(backends: readonly BackendName[]): string {
   return backends.map((backend) => BACKEND_WORDS[backend]).join(' or ');
 }
 
-/** The backends to ask about `id`, in order; a 400 for an id none of them could hold. */
-export function backendsToAsk(id: string, cloudOn: boolean): BackendName[] {
-  if (isGuid(id)) return cloudOn ? ['qlik-sense', 'qlik-cloud'] : ['qlik-sense'];
-  if (cloudOn && QLIK_CLOUD_ID_PATTERN.test(id)) return ['qlik-cloud'];
-  const got = JSON.stringify(id.slice(0, 60));
-  throw new BadRequestError(
-    cloudOn
-      ? `executionId must be a GUID (a QRS execution session id) or a Qlik Cloud reload id of 1-64 letters, digits, "-", "_", "~" or "." (got ${got})`
-      : `executionId must be a GUID (got ${got})`,
-  );
+const CLOUD_ID_RULE = 'a Qlik Cloud reload id of 1-64 letters, digits, "-", "_", "~" or "."';
+
+/** The backends (of those on) to ask about `id`, in order; a 400 for an id none of them could hold. */
+export function backendsToAsk(id: string, on: { readonly qrs: boolean; readonly cloud: boolean }): BackendName[] {
+  const asked: BackendName[] = [];
+  if (on.qrs && isGuid(id)) asked.push('qlik-sense');
+  // A GUID is URL-safe too: Qlik Cloud is asked after QRS.
+  if (on.cloud && QLIK_CLOUD_ID_PATTERN.test(id)) asked.push('qlik-cloud');
+  if (asked.length > 0) return asked;
+  const rule = !on.cloud ? 'a GUID' : on.qrs ? `a GUID (a QRS execution session id) or ${CLOUD_ID_RULE}` : CLOUD_ID_RULE;
+  throw new BadRequestError(`executionId must be ${rule} (got ${JSON.stringify(id.slice(0, 60))})`);
 }

@@ -14,7 +14,8 @@ import { snapshotOf } from './status.js';
 import type { BackendName, ExecutionSnapshot, ExecutionStatusAnswer, QrsExecutionSnapshot, ScriptLogTailFields } from './types.js';
 
 export interface ExecutionBackends {
-  readonly qrs: QrsClient;
+  /** null when Butler.configQRS.enable is false. */
+  readonly qrs: QrsClient | null;
   /** null when Butler.qlikCloud is off. */
   readonly cloud: QlikCloudClient | null;
 }
@@ -33,7 +34,7 @@ export interface ExecutionReader {
 export function createExecutionReader(backends: ExecutionBackends, scriptLog: ScriptLogTailOptions): ExecutionReader {
   const { qrs, cloud } = backends;
 
-  async function readQrsExecution(executionId: string): Promise<QrsExecutionSnapshot | null> {
+  async function readQrsExecution(qrs: QrsClient, executionId: string): Promise<QrsExecutionSnapshot | null> {
     const id = executionId.toLowerCase();
     const [sessions, results] = await Promise.all([qrs.getExecutionSessions([id]), qrs.getExecutionResults([id])]);
     const taskId = results.get(id)?.taskId ?? sessions.get(id)?.taskId;
@@ -51,20 +52,21 @@ export function createExecutionReader(backends: ExecutionBackends, scriptLog: Sc
   }
 
   function readOne(backend: BackendName, id: string): Promise<ExecutionSnapshot | null> {
-    if (backend === 'qlik-sense') return readQrsExecution(id);
+    // backendsToAsk names only the backends that are on.
+    if (backend === 'qlik-sense') return qrs === null ? Promise.resolve(null) : readQrsExecution(qrs, id);
     return cloud === null ? Promise.resolve(null) : readCloudReload(cloud, id);
   }
 
   async function scriptLogTail(snapshot: ExecutionSnapshot): Promise<ScriptLogTailFields> {
-    if (snapshot.backend === 'qlik-sense') return readScriptLogTail(qrs, snapshot, scriptLog);
-    // A Qlik Cloud snapshot only exists when Qlik Cloud is on.
+    // A snapshot only exists for a backend that is on.
+    if (snapshot.backend === 'qlik-sense') return qrs === null ? {} : readScriptLogTail(qrs, snapshot, scriptLog);
     return cloud === null ? {} : readCloudScriptLogTail(cloud, snapshot, scriptLog.lines);
   }
 
   return {
     scriptLogTail,
     async readExecution(executionId) {
-      const askedOf = backendsToAsk(executionId, cloud !== null);
+      const askedOf = backendsToAsk(executionId, { qrs: qrs !== null, cloud: cloud !== null });
       for (const backend of askedOf) {
         const snapshot = await readOne(backend, executionId);
         if (snapshot !== null) return { ...snapshot.answer, ...(await scriptLogTail(snapshot)) };

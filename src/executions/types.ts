@@ -1,5 +1,6 @@
-/** Where a reload runs: client-managed Qlik Sense (through QRS) or Qlik Cloud. */
-export type BackendName = 'qlik-sense' | 'qlik-cloud';
+import type { BackendName } from '../starttask/backend.js';
+
+export type { BackendName };
 
 /** Where one reload stands, as `GET /v4/reloadtask/execution/{executionId}` answers it. */
 export interface ExecutionStatusAnswer {

@@ -8,12 +8,13 @@ export interface FollowTarget {
   readonly id: string;
 }
 
-/** A start answer's execution entry, as the backend that started it names it. */
-type StartedEntry = ExecutionEntry & { readonly backend?: BackendName; readonly reloadId?: string };
-
-export function targetOf(entry: StartedEntry): FollowTarget {
-  if (entry.backend === 'qlik-cloud' && entry.reloadId !== undefined) return { backend: 'qlik-cloud', id: entry.reloadId };
-  return { backend: 'qlik-sense', id: entry.executionSessionId };
+/**
+ * A start answer's execution entry as its backend names it (a Qlik Cloud entry's
+ * executionSessionId is its reload id). An answer stored before entries named their backend
+ * (an Idempotency-Key replay after an upgrade) has QRS entries only.
+ */
+export function targetOf(entry: ExecutionEntry): FollowTarget {
+  return { backend: entry.backend === 'qlik-cloud' ? 'qlik-cloud' : 'qlik-sense', id: entry.executionSessionId };
 }
 
 /** One key per target: QRS's GUIDs compare lower-cased, Qlik Cloud's ids as they are. */
