@@ -39,7 +39,7 @@ export const StartTaskQuery = Type.Object({
       default: false,
       description:
         'Extension: answer only once every started task reached a final state (or timeoutSeconds passed). ' +
-        'Qlik Cloud reloads are not followed yet: their entries say so in `statusReason`. ' +
+        'Waits on QRS executions and Qlik Cloud reloads alike (a reload-finished webhook event ends a Qlik Cloud wait at once). ' +
         'Each `executions` entry then carries `status`, `statusText`, `startTime`, `stopTime`, `durationMs`, ' +
         'and the answer a `wait` summary. A timeout is not an error: unfinished tasks show their last seen state.',
     }),
@@ -57,7 +57,7 @@ export const StartTaskQuery = Type.Object({
       maxLength: 2048,
       description:
         'Extension: once every started task is final (or timeoutSeconds passed), POST the answer with the final ' +
-        'execution states to this URL (Qlik Cloud reloads are not followed yet, as for wait=true). It must start with one of Butler.startTaskCallback.allowedUrlPrefixes, at a ' +
+        'execution states to this URL, QRS tasks and Qlik Cloud reloads alike. It must start with one of Butler.startTaskCallback.allowedUrlPrefixes, at a ' +
         'path segment boundary (empty by default: callbacks off), else 400 and nothing starts. Signed ' +
         '(X-STG-Signature) when Butler.startTaskCallback.secret is set. Retried with backoff; lost if the service stops.',
       examples: ['https://airflow.example.com/hooks/qlik-reload'],
@@ -192,8 +192,9 @@ const ItemsIgnored = (example: string, description: string) =>
 /** What `wait=true` (and a callback) adds to each execution entry. */
 const WaitedExecutionFields = {
   status: NullableString(
-    "QRS's status name (Triggered, Started, Queued, AbortInitiated, Aborting, Aborted, FinishedSuccess, " +
-      'FinishedFail, Skipped, Retry, Error, Reset); null when QRS has not reported the execution yet.',
+    "The backend's status name: QRS's (Triggered, Started, Queued, AbortInitiated, Aborting, Aborted, FinishedSuccess, " +
+      'FinishedFail, Skipped, Retry, Error, Reset, DistributionQueue, DistributionRunning) or Qlik Cloud\'s (QUEUED, ' +
+      'RELOADING, CANCELING, SUCCEEDED, FAILED, CANCELED, EXCEEDED_LIMIT); null when the backend has not reported it yet.',
   ),
   statusText: Type.Optional(Type.String({ examples: ['Finished successfully'] })),
   startTime: NullableString('ISO time the reload started.'),
@@ -202,14 +203,15 @@ const WaitedExecutionFields = {
   statusReason: Type.Optional(
     Type.String({
       description:
-        'Present when the status is not final: why (the wait ended first, QRS could not be asked, or the entry ' +
-        'is a Qlik Cloud reload, which is not followed yet).',
+        'Present when the status is not final: why (the wait ended first, or the backend could not be asked).',
     }),
   ),
   scriptLogTail: Type.Optional(
     Type.String({
       description:
-        'For FinishedFail, Error and Aborted: the last Butler.startTask.scriptLogTailLines lines of the script log, joined by \\n.',
+        'For FinishedFail, Error and Aborted (QRS), FAILED and EXCEEDED_LIMIT (Qlik Cloud): the last ' +
+        'Butler.startTask.scriptLogTailLines lines of the script log (Qlik Cloud: the reload\'s log summary when the ' +
+        'script log cannot be read), joined by \\n.',
     }),
   ),
   scriptLogTailUnavailable: Type.Optional(Type.String({ description: 'Why scriptLogTail is missing for a failed reload.' })),
