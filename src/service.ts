@@ -71,7 +71,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
   const metrics = createServiceMetrics();
   // A backend that is off costs nothing: no client, no certificate read, no start-up question.
   const qrs = settings.qrs.enable ? createQrsClient(settings.qrs, { logger, metrics }) : null;
-  const cloud = settings.qlikCloud.enable ? { client: createQlikCloudClient(settings.qlikCloud, { logger }), settings: settings.qlikCloud } : null;
+  const cloud = settings.qlikCloud.enable ? { client: createQlikCloudClient(settings.qlikCloud, { logger, metrics }), settings: settings.qlikCloud } : null;
   const qlikCloud = cloud?.client ?? null;
   const closeBackends = async (): Promise<void> => {
     await qrs?.close();

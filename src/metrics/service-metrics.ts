@@ -8,6 +8,8 @@ export type KvOperationOutcome = 'ok' | 'refused' | 'error';
 
 export interface StartOutcomeCounts {
   readonly started: number;
+  /** Of `started`, the Qlik Cloud apps (the rest are QRS tasks). */
+  readonly startedOnQlikCloud: number;
   readonly failed: number;
   readonly denied: number;
   readonly invalid: number;
@@ -135,8 +137,9 @@ export function createServiceMetrics(): ServiceMetrics {
       qlikCloudRequests.inc({ operation, status: statusClass });
       qlikCloudDuration.observe({ operation, status: statusClass }, seconds);
     },
-    startOutcome({ started, failed, denied, invalid, unconfirmed }) {
-      if (started > 0) tasksStarted.inc({ backend: 'qlik-sense' }, started);
+    startOutcome({ started, startedOnQlikCloud, failed, denied, invalid, unconfirmed }) {
+      if (started > startedOnQlikCloud) tasksStarted.inc({ backend: 'qlik-sense' }, started - startedOnQlikCloud);
+      if (startedOnQlikCloud > 0) tasksStarted.inc({ backend: 'qlik-cloud' }, startedOnQlikCloud);
       if (failed > 0) tasksFailed.inc(failed);
       if (denied > 0) tasksDenied.inc(denied);
       if (invalid > 0) tasksInvalid.inc(invalid);

@@ -75,6 +75,7 @@ function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: s
   }
   const counts = {
     started: answer.executions.length,
+    startedOnQlikCloud: answer.executions.filter((execution) => execution.backend === 'qlik-cloud').length,
     invalid: answer.tasksId.invalid.length,
     denied: answer.tasksId.denied.length + answer.tasksTagDenied.length + answer.tasksCPDenied.length,
     failed: answer.tasksFailed.length,
