@@ -2,7 +2,8 @@
  * Example requests of the Postman collection, in the order a run sends them (after the GET
  * routes that need no entry): starts first (they write a key-value pair and yield an
  * execution ID), then key-value writes before reads, deletes last. Values work against
- * `npm run demo` (the simulator's tasks in src/simulator/fixtures/demo.json). Every route
+ * `npm run demo` (the simulators' tasks and apps in src/simulator/fixtures/demo.json and
+ * src/simulator/qlik-cloud/fixtures/demo.json). Every route
  * of the OpenAPI document needs at least one entry, except a GET without required inputs:
  * that one is called bare, before the others, and must answer its first documented 2xx.
  */
@@ -26,6 +27,7 @@ export interface RouteExample {
 const NAMESPACE = 'MyFineNamespace';
 const APP1_TASK = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 const APP2_TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
+const CLOUD_FINANCE_APP = '5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0003';
 
 export const ROUTE_EXAMPLES: readonly RouteExample[] = [
   {
@@ -53,6 +55,18 @@ export const ROUTE_EXAMPLES: readonly RouteExample[] = [
     checks: [
       'pm.expect(body.tasksTag).to.have.lengthOf(3);',
       `pm.expect(body.tasksCP.map((task) => task.taskId)).to.eql(['${APP2_TASK}']);`,
+    ],
+  },
+  {
+    route: 'PUT /v4/reloadtask/{taskId}/start',
+    name: 'Start a Qlik Cloud app by ID with a reload variable, as a partial reload',
+    path: { taskId: CLOUD_FINANCE_APP },
+    query: { partial: 'true' },
+    body: [{ type: 'reloadvariable', payload: { name: 'vRegion', value: 'EMEA' } }],
+    status: 200,
+    checks: [
+      `pm.expect(body.tasksId.started.map((task) => task.taskId)).to.eql(['${CLOUD_FINANCE_APP}']);`,
+      "pm.expect(body.executions.map((e) => [e.backend, e.appId])).to.eql([['qlik-cloud', '" + CLOUD_FINANCE_APP + "']]);",
     ],
   },
   {

@@ -112,7 +112,8 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       summary: 'Start reload tasks by ID, tag or custom property, and store parameters for them',
       description:
         'Butler compatible. Stores the key-value pairs of the body, then starts every selected task ' +
-        'once, waiting for QRS to confirm each start. Butler.startTaskFilter applies when enabled. ' +
+        'once, waiting for QRS (or Qlik Cloud, for its apps) to confirm each start. Butler.startTaskFilter ' +
+        'applies when enabled. With Butler.qlikCloud on, IDs and tags also select Qlik Cloud apps (README: Qlik Cloud). ' +
         'Load scripts send this as a POST with `X-HTTP-Method-Override: PUT`. ' +
         'With an `Idempotency-Key` header (1-200 printable ASCII characters), a repeat of the same request ' +
         '(same caller, method, URL and body) within Butler.startTask.idempotencyWindowSeconds gets the first ' +
