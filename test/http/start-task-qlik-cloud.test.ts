@@ -9,8 +9,6 @@ import { test } from 'node:test';
 import { RELOAD_PENDING_REASON, RELOAD_QUOTA_REASON } from '../../src/qlikcloud/index.js';
 import { DEMO_CLOUD_FIXTURE_PATH, loadCloudFixture, type RunningQlikCloudSimulator } from '../../src/simulator/qlik-cloud/index.js';
 import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
-import type { WaitedStartTaskResponse } from '../../src/waiting/index.js';
-import { startReceiver } from '../helpers/callback-receiver.js';
 import { createVirtualClock } from '../helpers/virtual-clock.js';
 import { assertStartAnswer, call, idsOf, startedIds, startHarness, TASKS, type TaskRef } from '../starttask/harness.js';
 
@@ -327,39 +325,6 @@ test('Qlik Cloud off: an app id is invalid as before and its entries say qlik-se
     { started: [app1], extraKeys: ['reloadVariablesIgnored'] },
   );
   assert.equal(body.reloadVariablesIgnored?.count, 1);
-});
-
-test('wait=true follows QRS executions to their end and reports Qlik Cloud reloads as not followed, never as finished', async (t) => {
-  const h = await startHarness(t, { cloud: {} });
-  const answer = await call(h.base, startPath(app1, '?wait=true&timeoutSeconds=30'), { body: [byId(sales.taskId)] });
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  const body = answer.body as WaitedStartTaskResponse;
-  const qrsEntry = body.executions.find((e) => e.backend === 'qlik-sense');
-  const cloudEntry = body.executions.find((e) => e.backend === 'qlik-cloud');
-  assert.equal(qrsEntry?.status, 'FinishedSuccess');
-  assert.equal(qrsEntry?.statusReason, undefined);
-  assert.equal(cloudEntry?.status, null);
-  assert.equal(cloudEntry?.statusText, 'Not followed');
-  assert.match(cloudEntry?.statusReason ?? '', /^a Qlik Cloud reload: wait=true and callbacks do not follow Qlik Cloud reloads yet/);
-  assert.deepEqual(body.wait, { outcome: 'finished', finished: false, timeoutSeconds: 30 });
-});
-
-test('a callback for a request with a Qlik Cloud reload reports it as not followed, and the QRS task once final', async (t) => {
-  const receiver = await startReceiver<WaitedStartTaskResponse>(t);
-  const h = await startHarness(t, { cloud: {}, settings: { startTask: { callback: { allowedUrlPrefixes: [`${receiver.base}/`] } } } });
-  const url = encodeURIComponent(`${receiver.base}/done`);
-  const answer = await call(h.base, startPath(app1, `?callbackUrl=${url}`), { body: [byId(sales.taskId)] });
-  assert.equal(answer.status, 200);
-  const [delivered] = await receiver.got(1);
-  const entries = delivered?.body.executions ?? [];
-  assert.deepEqual(
-    entries.map(({ backend, status, statusText }) => ({ backend, status, statusText })),
-    [
-      { backend: 'qlik-sense', status: 'FinishedSuccess', statusText: 'Finished successfully' },
-      { backend: 'qlik-cloud', status: null, statusText: 'Not followed' },
-    ],
-  );
-  assert.equal(delivered?.body.wait.finished, false);
 });
 
 test('/ready with both backends on: 200 while one answers (admins see which failed), 503 when neither does', async (t) => {

@@ -21,6 +21,7 @@ import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers
 import { createCapturingLogger } from '../helpers/logger.js';
 import { qrsSettingsOf, startTestSimulator, type ManualClock, type TestSimulator } from '../helpers/simulator.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
+import type { ReloadFinishedHub } from '../../src/reloadevents/index.js';
 import { createQlikCloudClient, type CloudClock, type QlikCloudClient } from '../../src/qlikcloud/index.js';
 import type { RunningQlikCloudSimulator, SimCloudApp } from '../../src/simulator/qlik-cloud/index.js';
 import { cloudSettingsFor, startCloudSimulator } from '../qlikcloud/harness.js';
@@ -53,6 +54,8 @@ export interface HarnessOptions {
   wrapQrs?: (qrs: QrsClient, sim: RunningSimulator) => QrsClient;
   /** Where Idempotency-Keys live; the app's own memory store if absent. */
   idempotencyStore?: IdempotencyStore;
+  /** Where Qlik Cloud's reload-finished events meet waits (a Redis hub, to share them); the app's own if absent. */
+  reloadEvents?: ReloadFinishedHub;
   /** Serve this simulator instead of starting one (several apps in front of one QRS). */
   simulator?: TestSimulator;
   /** The simulator's tasks; the demo fixture by default. */
@@ -78,6 +81,12 @@ export interface CloudHarnessOptions {
   clock?: CloudClock;
   /** Wraps the real Qlik Cloud client, e.g. to hold a start's answer back. */
   wrapCloud?: (client: QlikCloudClient, sim: RunningQlikCloudSimulator) => QlikCloudClient;
+  /** Serve this Qlik Cloud simulator instead of starting one (several apps in front of one tenant). */
+  simulator?: RunningQlikCloudSimulator;
+  /** Butler.qlikCloud.maxRequestsPerMinute (default 10000). */
+  maxRequestsPerMinute?: number;
+  /** Butler.qlikCloud.webhook on with this secret (the simulator is not told where to send events). */
+  webhookSecret?: string;
 }
 
 export interface Harness {
@@ -97,11 +106,16 @@ export async function startHarness(t: TestContext, opts: HarnessOptions = {}): P
   const simulator = opts.simulator ?? (await startTestSimulator(simulatorOptions));
   if (!opts.simulator) t.after(() => simulator.close());
   const { sim } = simulator;
-  const cloud = opts.cloud && (await startCloudSimulator(t, { reloadMs: opts.cloud.reloadMs ?? Number.POSITIVE_INFINITY, ...(opts.cloud.apps ? { apps: opts.cloud.apps } : {}) }));
+  const cloud =
+    opts.cloud &&
+    (opts.cloud.simulator ??
+      (await startCloudSimulator(t, { reloadMs: opts.cloud.reloadMs ?? Number.POSITIVE_INFINITY, ...(opts.cloud.apps ? { apps: opts.cloud.apps } : {}) })));
+  const { timeoutMs = 5_000, maxRequestsPerMinute, webhookSecret } = opts.cloud ?? {};
   const cloudSettings = cloud && {
-    ...cloudSettingsFor(cloud, { settings: { timeoutMs: opts.cloud?.timeoutMs ?? 5_000 } }),
+    ...cloudSettingsFor(cloud, { settings: { timeoutMs, ...(maxRequestsPerMinute ? { maxRequestsPerMinute } : {}) } }),
     enable: true as const,
     taskMap: new Map(Object.entries(opts.cloud?.taskMap ?? {}).map(([taskId, appId]) => [taskId.toLowerCase(), appId])),
+    webhook: webhookSecret === undefined ? { enable: false as const } : { enable: true as const, secret: webhookSecret },
   };
   const settings = testSettings({
     ...opts.settings,
@@ -128,6 +142,7 @@ export async function startHarness(t: TestContext, opts: HarnessOptions = {}): P
     kv,
     logger,
     ...(opts.idempotencyStore ? { idempotencyStore: opts.idempotencyStore } : {}),
+    ...(opts.reloadEvents ? { reloadEvents: opts.reloadEvents } : {}),
   });
   t.after(() => app.close());
   const base = await listen(app);
