@@ -40,6 +40,12 @@ test('npm run demo: starts both simulators and the service, answers start reques
   const movedBody = (await moved.json()) as { executions: { backend: string; taskName: string }[] };
   assert.deepEqual(movedBody.executions.map(({ backend, taskName }) => ({ backend, taskName })), [{ backend: 'qlik-cloud', taskName: 'Sales Dashboard' }]);
 
+  // A Qlik Cloud reload's wait ends; the simulator's signed event reached the webhook.
+  const waited = await fetch(`${base}/v4/reloadtask/5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0003/start?wait=true&timeoutSeconds=30`, { method: 'PUT' });
+  const waitedBody = (await waited.json()) as { executions: { status: string }[] };
+  assert.deepEqual(waitedBody.executions.map(({ status }) => status), ['SUCCEEDED']);
+  await demo.waitFor(/Qlik Cloud webhook: reload \S+ of app 5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0003 ended SUCCEEDED/, 10000);
+
   demo.child.kill('SIGINT');
   assert.equal(await demo.exited, 0);
 });

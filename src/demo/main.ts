@@ -3,8 +3,9 @@ import { loadSettings } from '../config/index.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from '../service.js';
 import { ensureCertFiles, readCertBundle, startSimulator } from '../simulator/index.js';
-import { SIM_API_KEY, startQlikCloudSimulator } from '../simulator/qlik-cloud/index.js';
+import { startQlikCloudSimulator } from '../simulator/qlik-cloud/index.js';
 import { projectRoot, readVersion } from '../version.js';
+import { demoQlikCloudEnv } from './cloud-env.js';
 
 /** Demo fixture ids the printed commands use (src/simulator/fixtures/demo.json, qlik-cloud/fixtures/demo.json). */
 const QRS_APP1_TASK = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
@@ -36,9 +37,7 @@ async function runDemo(): Promise<void> {
       ...process.env,
       STG_QRS_HOST: '127.0.0.1',
       STG_QRS_PORT: String(simulator.port),
-      STG_QLIK_CLOUD_ENABLE: 'true',
-      STG_QLIK_CLOUD_TENANT_URL: cloud.url,
-      STG_QLIK_CLOUD_API_KEY: SIM_API_KEY,
+      ...demoQlikCloudEnv(cloud.url),
     },
   });
   const logger = createLogger(settings.logging);
@@ -48,6 +47,12 @@ async function runDemo(): Promise<void> {
   });
 
   const url = service.url;
+  // The simulator sends its signed reload-finished events to the service, as a tenant would.
+  const { qlikCloud } = settings;
+  if (qlikCloud.enable && qlikCloud.webhook.enable) {
+    cloud.hooks.webhookUrl = `${url}/v4/qlikcloud/webhook`;
+    cloud.hooks.webhookSecret = qlikCloud.webhook.secret;
+  }
   const json = `-H 'Content-Type: application/json'`;
   process.stdout.write(
     [
@@ -69,6 +74,11 @@ async function runDemo(): Promise<void> {
       `  curl -X PUT "${url}/v4/reloadtask/${CLOUD_FINANCE_APP}/start" ${json} -d '[{"type":"reloadvariable","payload":{"name":"vRegion","value":"EMEA"}}]'`,
       `  curl -X PUT "${url}/v4/reloadtask/-/start" ${json} -d '[{"type":"starttasktag","payload":{"tag":"Nightly reload"}}]'`,
       `  curl -X PUT "${url}/v4/reloadtask/${MOVED_TASK}/start" ${json} -d '[]'`,
+      '',
+      'Wait for a Qlik Cloud reload (its reload-finished webhook event ends the wait), then ask for a',
+      'reload by the reloadId the start answered:',
+      `  curl -X PUT "${url}/v4/reloadtask/${CLOUD_FINANCE_APP}/start?wait=true&timeoutSeconds=60" ${json} -d '[]'`,
+      `  curl "${url}/v4/reloadtask/execution/<reloadId>"`,
       '',
       'A pair that expires by itself: add "ttl" in milliseconds (this one is gone after 60 s):',
       `  curl -X POST "${url}/v4/keyvalues/MyFineNamespace" ${json} -d '{"key":"Temporary","value":"soon gone","ttl":60000}'`,
