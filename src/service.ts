@@ -14,6 +14,7 @@ import { createQrsClient } from './qrs/index.js';
 import { createQlikCloudClient } from './qlikcloud/index.js';
 import { listenFailure, reportQlikCloud, reportQrs } from './startup-checks.js';
 import { createRedisHitCounter, type HitCounter } from './ratelimit/index.js';
+import { createRedisReloadFinishedHub, type ReloadFinishedHub } from './reloadevents/index.js';
 
 export interface RunningService {
   app: FastifyInstance;
@@ -65,6 +66,16 @@ async function rateLimitCounter(settings: Settings, logger: Logger): Promise<Hit
   return createRedisHitCounter({ url: kv.redis.url, keyPrefix: kv.redis.keyPrefix, logger });
 }
 
+/**
+ * Qlik Cloud's reload-finished events are shared through Redis when the key-value store is
+ * there, so an event that reaches one instance ends the waits on it in all of them.
+ */
+async function reloadEvents(settings: Settings, logger: Logger): Promise<ReloadFinishedHub | undefined> {
+  const { keyValueStore: kv } = settings;
+  if (!settings.qlikCloud.enable || !settings.endpoints.senseStartTask || !kv.enable || kv.backend !== 'redis') return undefined;
+  return createRedisReloadFinishedHub({ url: kv.redis.url, keyPrefix: kv.redis.keyPrefix, logger });
+}
+
 /** Composition root: builds every dependency once, hands them to buildApp, listens. */
 export async function startService(settings: Settings, logger: Logger, version: string): Promise<RunningService> {
   for (const warning of securityWarnings(settings)) logger.warn(warning);
@@ -80,11 +91,13 @@ export async function startService(settings: Settings, logger: Logger, version: 
   let kv: KvStore | null = null;
   let counter: HitCounter | undefined;
   let idempotencyStore: IdempotencyStore | undefined;
+  let events: ReloadFinishedHub | undefined;
   let app: FastifyInstance | undefined;
   try {
     kv = settings.keyValueStore.enable ? await createKvStore(settings.keyValueStore, { logger, metrics }) : null;
     counter = await rateLimitCounter(settings, logger);
     idempotencyStore = settings.endpoints.senseStartTask ? await openIdempotencyStore(settings.keyValueStore) : undefined;
+    events = await reloadEvents(settings, logger);
     const https = httpsOptions(settings.server.tls);
     app = await buildApp({
       settings,
@@ -97,6 +110,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
       ...(https ? { https } : {}),
       ...(counter ? { rateLimitCounter: counter } : {}),
       ...(idempotencyStore ? { idempotencyStore } : {}),
+      ...(events ? { reloadEvents: events } : {}),
     });
     await app.listen({ host: settings.server.host, port: settings.server.port }).catch((error: unknown) => {
       throw listenFailure(error, settings.server);
@@ -113,6 +127,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
     const store = kv;
     const hits = counter;
     const keys = idempotencyStore;
+    const hub = events;
     const server = app;
     return {
       app: server,
@@ -123,6 +138,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
         await server.close();
         await hits?.close();
         await keys?.close();
+        await hub?.close();
         await store?.close();
         await closeBackends();
       },
@@ -131,6 +147,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
     await app?.close();
     await counter?.close();
     await idempotencyStore?.close();
+    await events?.close();
     await kv?.close();
     await closeBackends();
     throw err;
