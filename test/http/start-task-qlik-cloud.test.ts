@@ -343,6 +343,10 @@ test('wait=true follows QRS executions to their end and reports Qlik Cloud reloa
   assert.equal(cloudEntry?.statusText, 'Not followed');
   assert.match(cloudEntry?.statusReason ?? '', /^a Qlik Cloud reload: wait=true and callbacks do not follow Qlik Cloud reloads yet/);
   assert.deepEqual(body.wait, { outcome: 'finished', finished: false, timeoutSeconds: 30 });
+
+  const status = await call(h.base, `/v4/reloadtask/execution/${cloudEntry?.reloadId ?? ''}`, { method: 'GET' });
+  assert.equal(status.status, 400);
+  assert.match((status.body as { message: string }).message, /^executionId must be a GUID, a QRS execution session id; Qlik Cloud reloads are not served here/);
 });
 
 test('a callback for a request with a Qlik Cloud reload reports it as not followed, and the QRS task once final', async (t) => {

@@ -36,7 +36,11 @@ export const executionRoutes: FastifyPluginAsync<ExecutionRoutesOptions> = async
     async (request) => {
       const { executionId } = request.params;
       if (!isGuid(executionId)) {
-        throw new BadRequestError(`executionId must be a GUID (got ${JSON.stringify(executionId.slice(0, 60))})`);
+        // A Qlik Cloud reload id (an executionSessionId of a qlik-cloud entry) lands here too: say so.
+        throw new BadRequestError(
+          `executionId must be a GUID, a QRS execution session id; Qlik Cloud reloads are not served here ` +
+            `(got ${JSON.stringify(executionId.slice(0, 60))})`,
+        );
       }
       const status = await opts.executions.readExecution(executionId);
       if (status === null) throw new ExecutionNotFoundError(executionId);
