@@ -10,6 +10,7 @@ import { RELOAD_PENDING_REASON, RELOAD_QUOTA_REASON } from '../../src/qlikcloud/
 import { DEMO_CLOUD_FIXTURE_PATH, loadCloudFixture, type RunningQlikCloudSimulator } from '../../src/simulator/qlik-cloud/index.js';
 import type { StartTaskResponse as StartTaskAnswer } from '../../src/starttask/types.js';
 import { createVirtualClock } from '../helpers/virtual-clock.js';
+import { CLOUD_API_KEY } from '../qlikcloud/harness.js';
 import { assertStartAnswer, call, idsOf, startedIds, startHarness, TASKS, type TaskRef } from '../starttask/harness.js';
 
 const { app1, app2, app3 } = TASKS;
@@ -352,4 +353,19 @@ test('a QRS-only answer reads the way it did: documented keys, then the extensio
   assert.deepEqual(Object.keys(body.executions[0] ?? {}), ['taskId', 'taskName', 'executionSessionId', 'backend']);
   const started: StartTaskAnswer['tasksId']['started'] = body.tasksId.started;
   assert.deepEqual(Object.keys(started[0] ?? {}), ['taskId', 'taskName']);
+});
+
+test('the Qlik Cloud API key reaches no log line and no answer, on the failure paths either', async (t) => {
+  const h = await startHarness(t, { cloud: { timeoutMs: 300 } });
+  const cloud = cloudOf(h);
+  const answers: unknown[] = [];
+  answers.push((await call(h.base, startPath(sales), { body: [] })).body);
+  cloud.hooks.failStartsWith = 500;
+  answers.push((await call(h.base, startPath(finance), { body: [] })).body);
+  cloud.hooks.failReadsWith = 401;
+  answers.push((await call(h.base, startPath(app1), { body: [byId(marketing.taskId), byTag('Nightly reload')] })).body);
+  answers.push((await call(h.base, '/ready', { method: 'GET', headers: {} })).body);
+  const text = [...h.logLines(), ...answers.map((a) => JSON.stringify(a))].join('\n');
+  assert.match(text, /Qlik Cloud GET/, 'the failures were logged and answered');
+  assert.ok(!text.includes(CLOUD_API_KEY), 'the API key leaked');
 });

@@ -57,9 +57,10 @@ export const StartTaskQuery = Type.Object({
       maxLength: 2048,
       description:
         'Extension: once every started task is final (or timeoutSeconds passed), POST the answer with the final ' +
-        'execution states to this URL, QRS tasks and Qlik Cloud reloads alike. It must start with one of Butler.startTaskCallback.allowedUrlPrefixes, at a ' +
-        'path segment boundary (empty by default: callbacks off), else 400 and nothing starts. Signed ' +
-        '(X-STG-Signature) when Butler.startTaskCallback.secret is set. Retried with backoff; lost if the service stops.',
+        'execution states to this URL, QRS tasks and Qlik Cloud reloads alike. It must start ' +
+        'with one of Butler.startTaskCallback.allowedUrlPrefixes, at a path segment boundary (empty by default: ' +
+        'callbacks off), else 400 and nothing starts. Signed (X-STG-Signature) when Butler.startTaskCallback.secret ' +
+        'is set. Retried with backoff; lost if the service stops.',
       examples: ['https://airflow.example.com/hooks/qlik-reload'],
     }),
   ),
@@ -166,13 +167,11 @@ const StartedTasks = (description: string) => Type.Array(StartedTask, { descript
 
 const NullableString = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Null()], { description }));
 
+const Backend = (description: string) => Type.Union([Type.Literal('qlik-sense'), Type.Literal('qlik-cloud')], { description });
+
 /** Optional in the schema only so answers stored by an older version (Idempotency-Key replays) still serialise. */
 const BackendFields = {
-  backend: Type.Optional(
-    Type.Union([Type.Literal('qlik-sense'), Type.Literal('qlik-cloud')], {
-      description: 'Where the task runs: client-managed Qlik Sense (QRS) or Qlik Cloud. Always set by this version.',
-    }),
-  ),
+  backend: Type.Optional(Backend('Where the task runs: client-managed Qlik Sense (QRS) or Qlik Cloud. Always set by this version.')),
   appId: Type.Optional(
     Type.String({
       description: 'Qlik Cloud only: the app reloaded (taskId may be a task ID Butler.qlikCloud.taskMap maps to it).',
@@ -316,7 +315,7 @@ export const StartTaskResponse = Type.Object(
     backendsUnavailable: Type.Optional(
       Type.Array(
         Type.Object({
-          backend: Type.Union([Type.Literal('qlik-sense'), Type.Literal('qlik-cloud')]),
+          backend: Backend('The backend that could not be asked.'),
           reason: Type.String({ examples: ['Qlik Cloud GET /api/v1/items failed: ...'] }),
           tags: Type.Array(Type.String(), { description: 'Allowed tags whose tasks there could not be looked up, nor started.' }),
           customProperties: Type.Array(Type.Object({ name: Type.String(), value: Type.String() }), {
