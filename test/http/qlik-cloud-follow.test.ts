@@ -194,9 +194,10 @@ test('the poll budget: 200 waiting requests on 200 reloads poll at most half of 
   const most = (times: number[], windowMs: number) =>
     Math.max(...times.map((from) => times.filter((at) => at >= from && at < from + windowMs).length));
   assert.ok(most(arrivals, 60_000) <= maxRequestsPerMinute, 'all requests of any minute within the budget');
-  // Half the budget, one read every 100 ms: at most 50 in any 5 s (plus one at the edge, and network jitter).
+  // Half the budget, one read every 100 ms: 50 in any 5 s, plus a few for arrivals bunched by a
+  // busy machine (unpaced rounds of 200 reads would put hundreds there).
   const pollsIn5s = most(polls, 5_000);
-  assert.ok(pollsIn5s <= 52, `${pollsIn5s} polls in 5 s`);
+  assert.ok(pollsIn5s <= 55, `${pollsIn5s} polls in 5 s`);
   assert.ok(polls.length >= 40, `${polls.length} polls in all`);
 });
 
