@@ -12,7 +12,7 @@ import { createPollPacer } from './poll-pacer.js';
 import { createExecutionPoller, type ExecutionPoller } from './poller.js';
 
 /** Share of the client's budget polling may use. */
-export const POLL_SHARE_OF_BUDGET = 0.5;
+const POLL_SHARE_OF_BUDGET = 0.5;
 
 export interface CloudPollerOptions {
   /** Butler.qlikCloud.maxRequestsPerMinute: all the client's calls together. */
@@ -23,7 +23,7 @@ export interface CloudPollerOptions {
 }
 
 /** Status reads per minute polling may send under a client budget of `requestsPerMinute`. */
-export function pollBudgetOf(requestsPerMinute: number): number {
+function pollBudgetOf(requestsPerMinute: number): number {
   return Math.max(1, Math.floor(requestsPerMinute * POLL_SHARE_OF_BUDGET));
 }
 

@@ -9,7 +9,7 @@ import type { ExecutionSnapshot, ScriptLogTailFields } from '../executions/index
 import type { StartTaskResponse } from '../starttask/index.js';
 import type { BackendPollers, FollowResult } from './backend-pollers.js';
 import { withExecutionStates, type WaitedStartTaskResponse } from './report.js';
-import { followKey, targetOf } from './targets.js';
+import { followKey, followTargetOf } from './targets.js';
 import type { WaitRequest } from './wait-request.js';
 
 export interface FollowDeps {
@@ -24,7 +24,7 @@ async function tailsOf(answer: StartTaskResponse, result: FollowResult, deps: Fo
   if (result.outcome === 'stopped' || result.outcome === 'cancelled') return new Map();
   const tails = await Promise.all(
     answer.executions.map(async (entry) => {
-      const key = followKey(targetOf(entry));
+      const key = followKey(followTargetOf(entry));
       const seen = result.states.get(key);
       if (!seen?.final) return [key, {}] as const;
       // QRS's log file is named after the task, which the start answer knows.
@@ -42,7 +42,7 @@ export async function followExecutions(
   deps: FollowDeps,
   callerGone: AbortSignal,
 ): Promise<StartTaskResponse | WaitedStartTaskResponse> {
-  const targets = answer.executions.map(targetOf);
+  const targets = answer.executions.map(followTargetOf);
   const timeoutMs = request.timeoutSeconds * 1000;
   const report = async (result: FollowResult) =>
     withExecutionStates(answer, result, request.timeoutSeconds, await tailsOf(answer, result, deps));

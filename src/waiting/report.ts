@@ -7,7 +7,7 @@ import { backendWords, type BackendName, type ExecutionSnapshot, type ExecutionS
 import type { ExecutionEntry, StartTaskResponse } from '../starttask/index.js';
 import type { FollowResult } from './backend-pollers.js';
 import type { PollError, WaitOutcome } from './poller.js';
-import { followKey, targetOf } from './targets.js';
+import { followKey, followTargetOf } from './targets.js';
 
 export type WaitedExecutionEntry = ExecutionEntry &
   ScriptLogTailFields & {
@@ -70,7 +70,7 @@ export function withExecutionStates(
   tails: ReadonlyMap<string, ScriptLogTailFields> = new Map(),
 ): WaitedStartTaskResponse {
   const executions = answer.executions.map((entry): WaitedExecutionEntry => {
-    const target = targetOf(entry);
+    const target = followTargetOf(entry);
     const key = followKey(target);
     const seen = result.states.get(key);
     const state: StateFields = {

@@ -13,7 +13,7 @@ export interface FollowTarget {
  * executionSessionId is its reload id). An answer stored before entries named their backend
  * (an Idempotency-Key replay after an upgrade) has QRS entries only.
  */
-export function targetOf(entry: ExecutionEntry): FollowTarget {
+export function followTargetOf(entry: ExecutionEntry): FollowTarget {
   return { backend: entry.backend === 'qlik-cloud' ? 'qlik-cloud' : 'qlik-sense', id: entry.executionSessionId };
 }
 
