@@ -3,11 +3,21 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Logger } from 'winston';
 import type { Settings } from './config/settings.js';
 import type { QrsClient } from './qrs/types.js';
+import type { QlikCloudClient } from './qlikcloud/types.js';
+import { createCachedReadiness } from './cached-readiness.js';
 import type { KvStore } from './kvstore/types.js';
 import { createIdempotencyGuard, createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/index.js';
 import { createCallbackSender } from './callbacks/index.js';
-import { createExecutionPoller, readSnapshotsFrom, type FollowDeps } from './waiting/index.js';
+import {
+  createBackendPollers,
+  createCloudReloadPoller,
+  createExecutionPoller,
+  readSnapshotsFrom,
+  type ExecutionPoller,
+  type FollowDeps,
+} from './waiting/index.js';
+import { createLocalReloadFinishedHub, type ReloadFinishedHub } from './reloadevents/index.js';
 import { createQrsReadiness } from './qrs/index.js';
 import { createMemoryHitCounter, type HitCounter } from './ratelimit/index.js';
 import { refuseUnknownHostsFromBrowsers } from './http/allowed-hosts.js';
@@ -30,13 +40,23 @@ import { systemRoutes } from './http/routes/system.js';
 import { keyValueRoutes } from './http/routes/keyvalues.js';
 import { executionRoutes } from './http/routes/executions.js';
 import { startTaskRoutes } from './http/routes/start-task.js';
-import { createExecutionReader, type ExecutionReader } from './executions/index.js';
-import { CLOCK_ALLOWANCE_MS, createStartLedger } from './starttask/index.js';
+import { qlikCloudWebhookRoutes } from './http/routes/qlik-cloud-webhook.js';
+import { cloudSnapshotOf, createExecutionReader, type ExecutionReader } from './executions/index.js';
+import {
+  CLOCK_ALLOWANCE_MS,
+  createQlikCloudBackend,
+  createQrsBackend,
+  createStartLedger,
+  type StartBackends,
+} from './starttask/index.js';
 
 export interface AppDeps {
   settings: Settings;
   logger: Logger;
-  qrs: QrsClient;
+  /** null when Butler.configQRS.enable is false: nothing is asked of QRS. */
+  qrs: QrsClient | null;
+  /** The tenant's client when Butler.qlikCloud.enable is true; null or absent otherwise. */
+  qlikCloud?: QlikCloudClient | null;
   /** null when Butler.keyValueStore.enable is false. */
   kv: KvStore | null;
   version: string;
@@ -51,25 +71,61 @@ export interface AppDeps {
    * key-value store so their series are in it. A fresh registry of HTTP metrics if absent.
    */
   metrics?: ServiceMetrics;
+  /**
+   * Where Qlik Cloud's reload-finished events meet the waits on them (Redis, to share them
+   * between instances); this app's own if absent.
+   */
+  reloadEvents?: ReloadFinishedHub;
 }
 
 /**
- * One execution poller for every waiting request, and the callback sender. Both stop before
- * the server waits for in-flight requests, so waiting requests answer at once (outcome
- * "stopped") and pending callbacks are dropped, each logged as lost.
+ * One poller per backend for every waiting request, fed by reload-finished events too, and
+ * the callback sender. They stop before the server waits for in-flight requests, so waiting
+ * requests answer at once (outcome "stopped") and pending callbacks are dropped, each logged
+ * as lost.
  */
-function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader): FollowDeps {
-  const poller = createExecutionPoller({ read: readSnapshotsFrom(deps.qrs), logger: deps.logger });
+function followDeps(app: FastifyInstance, deps: AppDeps, executions: ExecutionReader, events: ReloadFinishedHub): FollowDeps {
+  const { logger, qrs, qlikCloud } = deps;
+  const cloudSettings = deps.settings.qlikCloud;
+  const pollers: { 'qlik-sense'?: ExecutionPoller; 'qlik-cloud'?: ExecutionPoller } = {};
+  if (qrs) pollers['qlik-sense'] = createExecutionPoller({ read: readSnapshotsFrom(qrs), logger });
+  if (qlikCloud && cloudSettings.enable) {
+    pollers['qlik-cloud'] = createCloudReloadPoller(qlikCloud, { requestsPerMinute: cloudSettings.maxRequestsPerMinute, logger });
+  }
+  const poller = createBackendPollers(pollers);
+  const unsubscribe = events.subscribe((reload) => poller.observe({ backend: 'qlik-cloud', id: reload.id }, cloudSnapshotOf(reload, null)));
   const callbacks = createCallbackSender({
     settings: deps.settings.startTask.callback,
     logger: deps.logger,
     userAgent: `sense-task-gateway/${deps.version}`,
   });
   app.addHook('preClose', async () => {
+    unsubscribe();
     callbacks.stop();
     poller.stop();
   });
   return { poller, callbacks, scriptLogTail: executions.scriptLogTail };
+}
+
+/**
+ * The backends the start path uses, each only when on, sharing one ledger of the app's starts
+ * and the runs they were given (so no lost answer is credited with another request's run).
+ */
+function startBackends(deps: AppDeps): StartBackends {
+  const confirm = { ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }), now: Date.now };
+  const cloud = deps.settings.qlikCloud;
+  return {
+    qrs: deps.qrs ? createQrsBackend(deps.qrs, confirm) : null,
+    qlikCloud: deps.qlikCloud ? createQlikCloudBackend(deps.qlikCloud, confirm) : null,
+    taskMap: cloud.enable ? cloud.taskMap : new Map(),
+  };
+}
+
+function cloudReadiness(client: QlikCloudClient, cacheMs: number) {
+  return createCachedReadiness(async () => {
+    await client.probe();
+    return 'Qlik Cloud answered';
+  }, { cacheMs });
 }
 
 /**
@@ -116,7 +172,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(systemRoutes, {
     endpoints: settings.endpoints,
     version: deps.version,
-    readiness: createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }),
+    readiness: {
+      qrs: deps.qrs ? createQrsReadiness(deps.qrs, { cacheMs: settings.qrs.readinessCacheMs }) : null,
+      qlikCloud: deps.qlikCloud ? cloudReadiness(deps.qlikCloud, settings.qrs.readinessCacheMs) : null,
+    },
   });
   // Requests are counted even when /metrics is off: the QRS client and the key-value store
   // record into the same registry regardless, and one counter increment per request is cheap.
@@ -133,18 +192,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windowMs: startTask.idempotencyWindowSeconds * 1000,
       logger: deps.logger,
     });
-    const executions = createExecutionReader(deps.qrs, { lines: startTask.scriptLogTailLines });
+    const executions = createExecutionReader({ qrs: deps.qrs, cloud: deps.qlikCloud ?? null }, { lines: startTask.scriptLogTailLines });
+    const events = deps.reloadEvents ?? createLocalReloadFinishedHub();
     await app.register(startTaskRoutes, {
-      qrs: deps.qrs,
+      backends: startBackends(deps),
       kv: deps.kv,
       settings: startTask,
-      ledger: createStartLedger({ allowanceMs: CLOCK_ALLOWANCE_MS }),
       pairLimits: kvSettings,
       idempotency,
       metrics,
-      follow: followDeps(app, deps, executions),
+      follow: followDeps(app, deps, executions, events),
     });
     await app.register(executionRoutes, { executions });
+    const { qlikCloud } = settings;
+    if (qlikCloud.enable && qlikCloud.webhook.enable) {
+      await app.register(qlikCloudWebhookRoutes, { secret: qlikCloud.webhook.secret, events });
+    }
   }
   return app;
 }

@@ -11,16 +11,21 @@ import { createServiceMetrics } from './metrics/index.js';
 import type { KvStore } from './kvstore/types.js';
 import { openIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createQrsClient } from './qrs/index.js';
-import { listenFailure, reportQrs } from './startup-checks.js';
+import { createQlikCloudClient } from './qlikcloud/index.js';
+import { listenFailure, reportQlikCloud, reportQrs } from './startup-checks.js';
 import { createRedisHitCounter, type HitCounter } from './ratelimit/index.js';
+import { createRedisReloadFinishedHub, type ReloadFinishedHub } from './reloadevents/index.js';
 
 export interface RunningService {
   app: FastifyInstance;
   /** Base URL the REST API listens on. */
   url: string;
-  /** Settles once the start-up question to QRS (`/qrs/about`) has been answered and logged. */
+  /**
+   * Settles once the start-up questions to the backends that are on (QRS `/qrs/about`, a Qlik
+   * Cloud probe) have been answered and logged.
+   */
   qrsReport: Promise<void>;
-  /** Stops accepting, lets in-flight requests finish, then closes the store and the QRS client. */
+  /** Stops accepting, lets in-flight requests finish, then closes the store and the backend clients. */
   close(): Promise<void>;
 }
 
@@ -61,36 +66,60 @@ async function rateLimitCounter(settings: Settings, logger: Logger): Promise<Hit
   return createRedisHitCounter({ url: kv.redis.url, keyPrefix: kv.redis.keyPrefix, logger });
 }
 
+/**
+ * Qlik Cloud's reload-finished events are shared through Redis when the key-value store is
+ * there, so an event that reaches one instance ends the waits on it in all of them.
+ */
+async function reloadEvents(settings: Settings, logger: Logger): Promise<ReloadFinishedHub | undefined> {
+  const { keyValueStore: kv } = settings;
+  if (!settings.qlikCloud.enable || !settings.endpoints.senseStartTask || !kv.enable || kv.backend !== 'redis') return undefined;
+  return createRedisReloadFinishedHub({ url: kv.redis.url, keyPrefix: kv.redis.keyPrefix, logger });
+}
+
 /** Composition root: builds every dependency once, hands them to buildApp, listens. */
 export async function startService(settings: Settings, logger: Logger, version: string): Promise<RunningService> {
   for (const warning of securityWarnings(settings)) logger.warn(warning);
   const metrics = createServiceMetrics();
-  const qrs = createQrsClient(settings.qrs, { logger, metrics });
+  // A backend that is off costs nothing: no client, no certificate read, no start-up question.
+  const qrs = settings.qrs.enable ? createQrsClient(settings.qrs, { logger, metrics }) : null;
+  const cloud = settings.qlikCloud.enable ? { client: createQlikCloudClient(settings.qlikCloud, { logger, metrics }), settings: settings.qlikCloud } : null;
+  const qlikCloud = cloud?.client ?? null;
+  const closeBackends = async (): Promise<void> => {
+    await qrs?.close();
+    await qlikCloud?.close();
+  };
   let kv: KvStore | null = null;
   let counter: HitCounter | undefined;
   let idempotencyStore: IdempotencyStore | undefined;
+  let events: ReloadFinishedHub | undefined;
   let app: FastifyInstance | undefined;
   try {
     kv = settings.keyValueStore.enable ? await createKvStore(settings.keyValueStore, { logger, metrics }) : null;
     counter = await rateLimitCounter(settings, logger);
     idempotencyStore = settings.endpoints.senseStartTask ? await openIdempotencyStore(settings.keyValueStore) : undefined;
+    events = await reloadEvents(settings, logger);
     const https = httpsOptions(settings.server.tls);
     app = await buildApp({
       settings,
       logger,
       qrs,
+      qlikCloud,
       kv,
       version,
       metrics,
       ...(https ? { https } : {}),
       ...(counter ? { rateLimitCounter: counter } : {}),
       ...(idempotencyStore ? { idempotencyStore } : {}),
+      ...(events ? { reloadEvents: events } : {}),
     });
     await app.listen({ host: settings.server.host, port: settings.server.port }).catch((error: unknown) => {
       throw listenFailure(error, settings.server);
     });
     let stopping = false;
-    const qrsReport = reportQrs(qrs, settings.qrs, logger, () => stopping);
+    const qrsReport = Promise.all([
+      qrs && reportQrs(qrs, settings.qrs, logger, () => stopping),
+      cloud && reportQlikCloud(cloud.client, cloud.settings, logger, () => stopping),
+    ]).then(() => undefined);
     const { tls, host } = settings.server;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.server.port;
@@ -98,6 +127,7 @@ export async function startService(settings: Settings, logger: Logger, version: 
     const store = kv;
     const hits = counter;
     const keys = idempotencyStore;
+    const hub = events;
     const server = app;
     return {
       app: server,
@@ -108,16 +138,18 @@ export async function startService(settings: Settings, logger: Logger, version: 
         await server.close();
         await hits?.close();
         await keys?.close();
+        await hub?.close();
         await store?.close();
-        await qrs.close();
+        await closeBackends();
       },
     };
   } catch (err) {
     await app?.close();
     await counter?.close();
     await idempotencyStore?.close();
+    await events?.close();
     await kv?.close();
-    await qrs.close();
+    await closeBackends();
     throw err;
   }
 }

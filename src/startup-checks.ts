@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
-import type { QrsSettings, ServerSettings } from './config/settings.js';
+import type { QlikCloudTenantSettings, QrsSettings, ServerSettings } from './config/settings.js';
 import { ConfigError } from './errors.js';
+import type { QlikCloudClient } from './qlikcloud/types.js';
 import type { QrsClient } from './qrs/types.js';
 
 const LISTEN_PROBLEMS: Record<string, string> = {
@@ -36,5 +37,26 @@ export async function reportQrs(qrs: Pick<QrsClient, 'about'>, settings: Pick<Qr
     if (stopping()) return;
     const reason = error instanceof Error ? error.message : String(error);
     logger.warn(`QRS at ${where} does not answer yet (the service keeps running and will ask again per request): ${reason}`);
+  }
+}
+
+/**
+ * Asks the Qlik Cloud tenant once whether it answers our credentials, so the start-up log says
+ * at once whether the tenant URL and the key work. Never fatal, as for QRS.
+ */
+export async function reportQlikCloud(
+  client: Pick<QlikCloudClient, 'probe'>,
+  settings: Pick<QlikCloudTenantSettings, 'tenantUrl'>,
+  logger: Logger,
+  stopping: () => boolean,
+): Promise<void> {
+  const where = new URL(settings.tenantUrl).origin;
+  try {
+    await client.probe();
+    logger.info(`Qlik Cloud at ${where} answers`);
+  } catch (error) {
+    if (stopping()) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.warn(`Qlik Cloud at ${where} does not answer yet (the service keeps running and will ask again per request): ${reason}`);
   }
 }

@@ -1,13 +1,15 @@
 /**
  * The composition root: startService logs the security warnings, and with the Redis
- * key-value backend it counts rate limits in Redis, so two running instances share them;
- * close() closes what it opened.
+ * key-value backend it counts rate limits in Redis and shares Qlik Cloud's reload-finished
+ * events through it, so two running instances share them; close() closes what it opened.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createClient } from '@keyv/redis';
+import type { Settings } from '../src/config/settings.js';
 import { startService } from '../src/service.js';
-import { testSettings } from './helpers/app.js';
+import { startQlikCloudSimulator } from '../src/simulator/qlik-cloud/index.js';
+import { testSettings, type DeepPartial } from './helpers/app.js';
 import { createCapturingLogger } from './helpers/logger.js';
 import { startRedis, type RedisServer } from './helpers/redis.js';
 import { qrsSettingsOf, startTestSimulator, type TestSimulator } from './helpers/simulator.js';
@@ -115,5 +117,57 @@ test('close() closes the key-value store and the QRS client, not only the listen
   await waitUntil(
     async () => (redisClients = await otherRedisClients(ownRedis)) === 0,
     () => `the key-value store to close its Redis connection (${redisClients} still connected)`,
+  );
+});
+
+test('two instances on one Redis share Qlik Cloud reload-finished events: one takes the event, the other ends its wait; close() closes the hub', async (t) => {
+  const ownRedis = await startRedis();
+  t.after(() => ownRedis.stop());
+  const cloud = await startQlikCloudSimulator({ host: '127.0.0.1', port: 0, reloadMs: Number.POSITIVE_INFINITY });
+  t.after(() => cloud.close());
+  const secret = 'service-test-webhook-secret-5e0d8a7c21';
+  const settings = testSettings({
+    server: { host: '127.0.0.1', port: 0, rateLimit: { maxPerMinute: 0 } },
+    keyValueStore: { backend: 'redis', redis: { url: ownRedis.url, keyPrefix: 'stg-service-events' } },
+    qrs: qrsSettingsOf(simulator),
+    qlikCloud: {
+      enable: true,
+      tenantUrl: cloud.url,
+      credentials: { kind: 'apiKey', apiKey: cloud.credentials.apiKey },
+      timeoutMs: 5000,
+      maxRequestsPerMinute: 600,
+      taskMap: new Map(),
+      webhook: { enable: true, secret },
+    },
+  } as DeepPartial<Settings>);
+  const waiting = await startService(settings, createCapturingLogger('info').logger, '0.0.0-test');
+  const receiving = await startService(settings, createCapturingLogger('info').logger, '0.0.0-test');
+  let closed = false;
+  t.after(async () => {
+    if (closed) return;
+    await waiting.close();
+    await receiving.close();
+  });
+  cloud.hooks.webhookUrl = `${receiving.url}/v4/qlikcloud/webhook`;
+  cloud.hooks.webhookSecret = secret;
+
+  const app = cloud.apps[0] ?? assert.fail('the demo fixture has apps');
+  const answer = fetch(`${waiting.url}/v4/reloadtask/${app.id}/start?wait=true&timeoutSeconds=60`, { method: 'PUT' });
+  await waitUntil(() => cloud.stats.requestCount({ endpoint: 'GET /api/v1/reloads/{reloadId}' }) > 0, 'the waiting instance to poll');
+  // Polling cannot see the end from now on: only the event, taken by the other instance, can.
+  cloud.hooks.failReadsWith = 503;
+  cloud.reloads.finish(cloud.stats.reloadsCreated[0]?.reloadId ?? '');
+  const body = (await (await answer).json()) as { wait: { finished: boolean }; executions: { status: string }[] };
+  assert.equal(body.wait.finished, true);
+  assert.deepEqual(body.executions.map((entry) => entry.status), ['SUCCEEDED']);
+  assert.deepEqual(cloud.stats.webhookDeliveries.map((delivery) => delivery.status), [200]);
+
+  await waiting.close();
+  await receiving.close();
+  closed = true;
+  let redisClients = -1;
+  await waitUntil(
+    async () => (redisClients = await otherRedisClients(ownRedis)) === 0,
+    () => `every Redis connection to close (${redisClients} still connected)`,
   );
 });

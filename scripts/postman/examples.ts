@@ -2,7 +2,8 @@
  * Example requests of the Postman collection, in the order a run sends them (after the GET
  * routes that need no entry): starts first (they write a key-value pair and yield an
  * execution ID), then key-value writes before reads, deletes last. Values work against
- * `npm run demo` (the simulator's tasks in src/simulator/fixtures/demo.json). Every route
+ * `npm run demo` (the simulators' tasks and apps in src/simulator/fixtures/demo.json and
+ * src/simulator/qlik-cloud/fixtures/demo.json). Every route
  * of the OpenAPI document needs at least one entry, except a GET without required inputs:
  * that one is called bare, before the others, and must answer its first documented 2xx.
  */
@@ -23,9 +24,29 @@ export interface RouteExample {
   capture?: Record<string, string>;
 }
 
+import { createHmac } from 'node:crypto';
+
 const NAMESPACE = 'MyFineNamespace';
 const APP1_TASK = 'e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e';
 const APP2_TASK = '7552d9fc-d1bb-4975-9a38-18357de531ea';
+/** "Finance P&L" of the Qlik Cloud simulator's demo apps. */
+const CLOUD_APP = '5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0003';
+
+/** config/demo.yaml's Butler.qlikCloud.webhook.secret: the demo takes events signed with it. */
+const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-0f3a9c21b7d84e6a';
+/** A reload-finished event as Qlik Cloud sends it, for a reload nobody waits on (acknowledged, ignored). */
+const RELOAD_FINISHED_EVENT = {
+  specversion: '1.0',
+  type: 'com.qlik.v1.reload.finished',
+  source: 'com.qlik/reloads',
+  id: '3b0c7e52-9a1f-4d6e-8c2b-5f4a1d0e9c37',
+  time: '2026-12-01T06:00:09.000Z',
+  datacontenttype: 'application/json',
+  data: { id: '65f1c2d3e4a5b6c7d8e9f0a1', appId: CLOUD_APP, status: 'SUCCEEDED', succeeded: true, durationSeconds: 8 },
+};
+/** Qlik-Signature of the body exactly as the collection sends it (JSON with a two-space indent). */
+const EVENT_SIGNATURE = createHmac('sha256', DEMO_WEBHOOK_SECRET).update(JSON.stringify(RELOAD_FINISHED_EVENT, null, 2)).digest('hex');
+const CLOUD_FINANCE_APP = '5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0003';
 
 export const ROUTE_EXAMPLES: readonly RouteExample[] = [
   {
@@ -57,6 +78,18 @@ export const ROUTE_EXAMPLES: readonly RouteExample[] = [
   },
   {
     route: 'PUT /v4/reloadtask/{taskId}/start',
+    name: 'Start a Qlik Cloud app by ID with a reload variable, as a partial reload',
+    path: { taskId: CLOUD_FINANCE_APP },
+    query: { partial: 'true' },
+    body: [{ type: 'reloadvariable', payload: { name: 'vRegion', value: 'EMEA' } }],
+    status: 200,
+    checks: [
+      `pm.expect(body.tasksId.started.map((task) => task.taskId)).to.eql(['${CLOUD_FINANCE_APP}']);`,
+      "pm.expect(body.executions.map((e) => [e.backend, e.appId])).to.eql([['qlik-cloud', '" + CLOUD_FINANCE_APP + "']]);",
+    ],
+  },
+  {
+    route: 'PUT /v4/reloadtask/{taskId}/start',
     name: 'Start an unknown task ID (reported invalid, nothing starts)',
     path: { taskId: 'abc123' },
     body: [],
@@ -71,6 +104,34 @@ export const ROUTE_EXAMPLES: readonly RouteExample[] = [
     name: 'Status of the execution started above',
     path: { executionId: '{{executionId}}' },
     status: 200,
+  },
+  {
+    route: 'PUT /v4/reloadtask/{taskId}/start',
+    name: 'Start a Qlik Cloud app by ID and wait for its reload',
+    path: { taskId: CLOUD_APP },
+    query: { wait: 'true', timeoutSeconds: '60' },
+    body: [],
+    status: 200,
+    checks: [
+      "pm.expect(body.executions.map((entry) => entry.backend)).to.eql(['qlik-cloud']);",
+      "pm.expect(body.executions[0].status).to.equal('SUCCEEDED');",
+    ],
+    capture: { cloudReloadId: 'body.executions[0].reloadId' },
+  },
+  {
+    route: 'GET /v4/reloadtask/execution/{executionId}',
+    name: 'Status of the Qlik Cloud reload started above',
+    path: { executionId: '{{cloudReloadId}}' },
+    status: 200,
+    checks: ["pm.expect(body.backend).to.equal('qlik-cloud');", "pm.expect(body.status).to.equal('SUCCEEDED');"],
+  },
+  {
+    route: 'POST /v4/qlikcloud/webhook',
+    name: 'A reload-finished event from Qlik Cloud, signed with the demo secret',
+    headers: { 'Qlik-Signature': EVENT_SIGNATURE },
+    body: RELOAD_FINISHED_EVENT,
+    status: 200,
+    checks: [`pm.expect(body).to.eql({ received: true, reloadId: '${RELOAD_FINISHED_EVENT.data.id}' });`],
   },
   {
     route: 'POST /v4/keyvalues/{namespace}',

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { describeSource, formatKeyPath, type KeyPath, type ValueSources } from './value-sources.js';
 
 export interface ConfigProblem {
   /** Full key path at fault, e.g. `Butler.restServerConfig.serverPort`. */
@@ -20,4 +21,13 @@ export class ConfigValidationError extends ConfigError {
     super(problems[0].keyPath, message);
     this.problems = problems;
   }
+}
+
+/**
+ * The problem of the value at `path`, named with where it came from. `sourcePath` names the
+ * key whose value made the problem when that is not `path` itself.
+ */
+export function problemAt(path: KeyPath, sources: ValueSources, complaint: string, sourcePath: KeyPath = path): ConfigProblem {
+  const keyPath = formatKeyPath(path);
+  return { keyPath, message: `${describeSource(sources.sourceOf(sourcePath))}: ${keyPath} ${complaint}` };
 }

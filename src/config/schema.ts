@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { API_SCOPES, LOG_LEVELS, OPEN_ENDPOINTS } from './settings.js';
+import { API_SCOPES, LOG_LEVELS, OPEN_ENDPOINTS, QLIK_CLOUD_ID_PATTERN } from './settings.js';
 
 /**
  * Carried by every schema node: `expected` is how an error message describes a valid value;
@@ -82,7 +82,16 @@ const apiKey = () =>
     { expected: 'a mapping with name, key and scopes', sensitive: true },
   );
 
-const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+// Credentials travel in an HTTP header or a JSON body: visible ASCII, no spaces.
+const VISIBLE_ASCII_PATTERN = '^[\\x21-\\x7E]+$';
+
+const optionalCredential = (what: string, sensitive: boolean) =>
+  Type.Union([Type.String({ pattern: VISIBLE_ASCII_PATTERN, maxLength: 16384 }), Type.Null()], {
+    expected: `${what} (visible ASCII characters, no spaces), or null`,
+    sensitive,
+  });
+
+export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /**
  * The one schema a merged Butler config is checked against. It covers only the keys this
@@ -187,6 +196,7 @@ export const ButlerFileSchema = mapping({
       }),
     }),
     configQRS: mapping({
+      enable: bool(),
       host: text(),
       port: port(),
       useSSL: bool(),
@@ -199,6 +209,36 @@ export const ButlerFileSchema = mapping({
       maxUrlLength: integer(1024, 65536),
       maxSockets: integer(1, 1024),
       readinessCacheMs: milliseconds(0),
+    }),
+    qlikCloud: mapping({
+      enable: bool(),
+      // Scheme, host and optional port; whether http is allowed (loopback only) is a cross-key rule.
+      tenantUrl: Type.Union([Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://[^/?#@\\s]+/?$' }), Type.Null()], {
+        expected: 'the tenant URL such as https://acme.eu.qlikcloud.com (no path), or null',
+      }),
+      apiKey: optionalCredential('an API key', true),
+      oauth: mapping({
+        clientId: optionalCredential('an OAuth client ID', false),
+        clientSecret: optionalCredential('an OAuth client secret', true),
+      }),
+      timeoutMs: milliseconds(1),
+      maxRequestsPerMinute: integer(1),
+      taskMap: Type.Record(
+        Type.String(),
+        Type.String({
+          pattern: QLIK_CLOUD_ID_PATTERN.source,
+          expected: 'a Qlik Cloud app ID (1-64 letters, digits, "-", "_", "~" or ".", not starting with ".")',
+        }),
+        { expected: 'a mapping of task IDs (GUIDs) to Qlik Cloud app IDs' },
+      ),
+      webhook: mapping({
+        enable: bool(),
+        // Qlik Cloud takes webhook secrets of 32-64 characters.
+        secret: Type.Union([Type.String({ pattern: '^[\\x21-\\x7E]{32,64}$' }), Type.Null()], {
+          expected: 'the webhook secret set in Qlik Cloud: 32-64 visible ASCII characters (no spaces), or null',
+          sensitive: true,
+        }),
+      }),
     }),
     cert: mapping({
       clientCert: text(),

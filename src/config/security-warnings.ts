@@ -56,6 +56,7 @@ export function securityWarnings(settings: Settings): string[] {
         'connection and lock out /health, /ready and every other caller. Keep it well below maxConnections.',
     );
   }
+  if (!qrs.enable) return warnings;
   if (!qrs.useSSL) {
     warnings.push(
       `SECURITY: QRS at ${qrs.host}:${qrs.port} is called over plain HTTP (Butler.configQRS.useSSL is false).`,

@@ -145,6 +145,8 @@ export interface SqliteSettings {
 export type FilterQuoteEscape = 'backslash' | 'double';
 
 export interface QrsSettings {
+  /** False on a Qlik Cloud-only site: no QRS client is built and no certificate is read. */
+  readonly enable: boolean; // Butler.configQRS.enable (ours)
   readonly host: string; // Butler.configQRS.host
   readonly port: number; // .port
   readonly useSSL: boolean; // .useSSL
@@ -162,6 +164,42 @@ export interface QrsSettings {
   readonly readinessCacheMs: number; // .readinessCacheMs (ours)
 }
 
+/**
+ * Qlik Cloud ids (app ids, reload ids) this service accepts: URL-safe characters, at most 64,
+ * not starting with "." (so an id is never a "." or ".." path segment).
+ */
+export const QLIK_CLOUD_ID_PATTERN = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}$/;
+
+/** How the service authenticates to Qlik Cloud: an API key, or an OAuth machine-to-machine client. */
+export type QlikCloudCredentials =
+  | { readonly kind: 'apiKey'; readonly apiKey: string } // Butler.qlikCloud.apiKey
+  | { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string }; // .oauth.clientId / .clientSecret
+
+/** What the Qlik Cloud client needs of the settings. */
+export interface QlikCloudTenantSettings {
+  /** The tenant's origin, e.g. `https://acme.eu.qlikcloud.com` (no trailing slash). */
+  readonly tenantUrl: string; // Butler.qlikCloud.tenantUrl (ours)
+  readonly credentials: QlikCloudCredentials;
+  readonly timeoutMs: number; // .timeoutMs (ours): one call to Qlik Cloud
+  /** Most requests sent per sliding minute, all callers together; more wait their turn. */
+  readonly maxRequestsPerMinute: number; // .maxRequestsPerMinute (ours)
+}
+
+/** Butler.qlikCloud (ours): a Qlik Cloud tenant as a second backend, when enabled. */
+export type QlikCloudSettings =
+  | { readonly enable: false }
+  | (QlikCloudTenantSettings & {
+      readonly enable: true;
+      /** Client-managed task id (lower case) → Qlik Cloud app id: the tasks that moved to Qlik Cloud. */
+      readonly taskMap: ReadonlyMap<string, string>; // .taskMap
+      readonly webhook: QlikCloudWebhookSettings; // .webhook
+    });
+
+/** POST /v4/qlikcloud/webhook: where Qlik Cloud sends reload-finished events, signed with the secret. */
+export type QlikCloudWebhookSettings =
+  | { readonly enable: false } // .webhook.enable
+  | { readonly enable: true; readonly secret: string }; // .webhook.secret
+
 export interface Settings {
   /** Path of the YAML file these settings came from (for log lines, never its content). */
   readonly configFile: string;
@@ -171,4 +209,5 @@ export interface Settings {
   readonly startTask: StartTaskSettings;
   readonly keyValueStore: KeyValueStoreSettings;
   readonly qrs: QrsSettings;
+  readonly qlikCloud: QlikCloudSettings;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { apiKeyDigest } from './api-key-digest.js';
 import type { ButlerFile } from './schema.js';
-import type { Settings } from './settings.js';
+import type { QlikCloudCredentials, QlikCloudSettings, Settings } from './settings.js';
 import type { PathResolver } from './resolve-path.js';
 
 /** An origin as browsers send it: lower-case host, no default port (`https://a.example:443` → `https://a.example`). */
@@ -11,6 +11,29 @@ function canonicalOrigin(origin: string): string {
   } catch {
     return origin.toLowerCase();
   }
+}
+
+type QlikCloudSection = ButlerFile['Butler']['qlikCloud'];
+
+/** Validation guarantees a tenant URL and exactly one kind of credentials when enabled. */
+function qlikCloudCredentials({ apiKey, oauth }: QlikCloudSection): QlikCloudCredentials {
+  if (apiKey !== null) return { kind: 'apiKey', apiKey };
+  return { kind: 'oauth', clientId: oauth.clientId ?? '', clientSecret: oauth.clientSecret ?? '' };
+}
+
+function toQlikCloudSettings(cloud: QlikCloudSection): QlikCloudSettings {
+  if (!cloud.enable || cloud.tenantUrl === null) return { enable: false };
+  return {
+    enable: true,
+    tenantUrl: new URL(cloud.tenantUrl).origin,
+    credentials: qlikCloudCredentials(cloud),
+    timeoutMs: cloud.timeoutMs,
+    maxRequestsPerMinute: cloud.maxRequestsPerMinute,
+    // Task IDs are GUIDs, which QRS compares case-insensitively.
+    taskMap: new Map(Object.entries(cloud.taskMap).map(([taskId, appId]) => [taskId.toLowerCase(), appId])),
+    // Validation guarantees a secret when the webhook is on.
+    webhook: cloud.webhook.enable && cloud.webhook.secret !== null ? { enable: true, secret: cloud.webhook.secret } : { enable: false },
+  };
 }
 
 /** Renames validated Butler keys to the Settings shape and makes every path absolute. */
@@ -102,6 +125,7 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       redis: { url: kv.redis.url, keyPrefix: kv.redis.keyPrefix },
     },
     qrs: {
+      enable: qrs.enable,
       host: qrs.host,
       port: qrs.port,
       useSSL: qrs.useSSL,
@@ -118,5 +142,6 @@ export function toSettings(file: ButlerFile, configFile: string, resolvePath: Pa
       maxSockets: qrs.maxSockets,
       readinessCacheMs: qrs.readinessCacheMs,
     },
+    qlikCloud: toQlikCloudSettings(butler.qlikCloud),
   };
 }

@@ -1,10 +1,11 @@
 import { Value } from 'typebox/value';
 import { apiKeyDigest } from './api-key-digest.js';
-import { ConfigValidationError, type ConfigProblem } from './config-validation-error.js';
+import { backendProblems } from './backend-rules.js';
+import { ConfigValidationError, problemAt, type ConfigProblem } from './config-validation-error.js';
 import { proxyAddressProblem } from './proxy-addresses.js';
 import { ButlerFileSchema, type ButlerFile, type LeafAnnotations } from './schema.js';
 import { describeValue, isMapping, valueAt } from './value-shape.js';
-import { describeSource, formatKeyPath, type KeyPath, type ValueSources } from './value-sources.js';
+import { formatKeyPath, type KeyPath, type ValueSources } from './value-sources.js';
 
 /**
  * Checks the merged document once against the schema plus the rules that span keys, and
@@ -58,10 +59,12 @@ function crossKeyProblems(document: unknown, sources: ValueSources): ConfigProbl
     ...clientCaProblems(document, sources),
     ...apiKeyProblems(document, sources),
     ...trustProxyProblems(document, sources),
+    ...backendProblems(document, sources),
   );
   const headersPath = ['Butler', 'configQRS', 'headers', 'static'];
   const headers = valueAt(document, headersPath);
-  if (Array.isArray(headers) && !headers.some(isQlikUserHeader)) {
+  const qrsEnabled = valueAt(document, ['Butler', 'configQRS', 'enable']) !== false;
+  if (qrsEnabled && Array.isArray(headers) && !headers.some(isQlikUserHeader)) {
     const complaint = 'must include an X-Qlik-User header (QRS identifies the caller by it)';
     problems.push(problemAt(headersPath, sources, complaint));
   }
@@ -123,17 +126,6 @@ function isQlikUserHeader(header: unknown): boolean {
   return isMapping(header) && typeof header.name === 'string' && header.name.toLowerCase() === 'x-qlik-user';
 }
 
-/** `sourcePath` names the key whose value made the problem when that is not `path` itself. */
-function problemAt(
-  path: KeyPath,
-  sources: ValueSources,
-  complaint: string,
-  sourcePath: KeyPath = path,
-): ConfigProblem {
-  const keyPath = formatKeyPath(path);
-  return { keyPath, message: `${describeSource(sources.sourceOf(sourcePath))}: ${keyPath} ${complaint}` };
-}
-
 /** JSON pointer (`/Butler/configQRS/port`) to key path; digits are list indexes. */
 function parsePointer(pointer: string): KeyPath {
   if (pointer === '') return [];
@@ -158,7 +150,9 @@ function annotationsAt(path: KeyPath): LeafAnnotations {
   for (const segment of path) {
     if (!isMapping(schema)) break;
     if (typeof segment === 'number') schema = schema.items;
-    else schema = isMapping(schema.properties) ? schema.properties[segment] : undefined;
+    else if (isMapping(schema.properties)) schema = schema.properties[segment];
+    // A mapping with keys of the user's choosing (a Type.Record) has one schema for every value.
+    else schema = isMapping(schema.patternProperties) ? Object.values(schema.patternProperties)[0] : undefined;
   }
   const annotated = isMapping(schema) ? schema : {};
   return {

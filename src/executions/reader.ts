@@ -1,52 +1,77 @@
 /**
- * Reads executions from QRS in batches: sessions and results in parallel (one `or`-filtered
- * call each per chunk), then the task names in one call. Shared by the status endpoint and
+ * Reads where reloads stand, from QRS (sessions and results in batches, then task names) or
+ * from Qlik Cloud (the reload, then its app's name). Shared by the status endpoint and
  * anything that follows executions (wait, callbacks).
  */
+import type { QlikCloudClient } from '../qlikcloud/types.js';
 import type { QrsClient } from '../qrs/types.js';
+import { readCloudScriptLogTail } from './cloud-script-log-tail.js';
+import { cloudSnapshotOf } from './cloud-status.js';
+import { ExecutionNotFoundError } from './errors.js';
+import { backendsToAsk } from './execution-id.js';
 import { readScriptLogTail, type ScriptLogTailOptions } from './script-log-tail.js';
 import { snapshotOf } from './status.js';
-import type { ExecutionSnapshot, ExecutionStatusAnswer, ScriptLogTailFields } from './types.js';
+import type { BackendName, ExecutionSnapshot, ExecutionStatusAnswer, QrsExecutionSnapshot, ScriptLogTailFields } from './types.js';
+
+export interface ExecutionBackends {
+  /** null when Butler.configQRS.enable is false. */
+  readonly qrs: QrsClient | null;
+  /** null when Butler.qlikCloud is off. */
+  readonly cloud: QlikCloudClient | null;
+}
 
 export interface ExecutionReader {
-  /** Snapshots by lower-cased execution id; unknown ids are absent. No script logs. */
-  readExecutions(executionIds: readonly string[]): Promise<Map<string, ExecutionSnapshot>>;
-  /** One execution with its script log tail when it failed; null when QRS does not know it. */
-  readExecution(executionId: string): Promise<(ExecutionStatusAnswer & ScriptLogTailFields) | null>;
-  /** The script log tail fields for a snapshot (`{}` unless it ended FinishedFail, Error or Aborted). */
+  /**
+   * One execution (or Qlik Cloud reload) with its script log tail when it failed. Throws
+   * BadRequestError for an id no backend could hold, ExecutionNotFoundError when no backend
+   * asked knows it, and the backends' errors when they cannot be asked.
+   */
+  readExecution(executionId: string): Promise<ExecutionStatusAnswer & ScriptLogTailFields>;
+  /** The script log tail fields for a snapshot (`{}` unless it ended in a failure). */
   scriptLogTail(snapshot: ExecutionSnapshot): Promise<ScriptLogTailFields>;
 }
 
-export function createExecutionReader(qrs: QrsClient, scriptLog: ScriptLogTailOptions): ExecutionReader {
-  async function readExecutions(executionIds: readonly string[]): Promise<Map<string, ExecutionSnapshot>> {
-    const ids = [...new Set(executionIds.map((id) => id.toLowerCase()))];
-    if (ids.length === 0) return new Map();
-    const [sessions, results] = await Promise.all([qrs.getExecutionSessions(ids), qrs.getExecutionResults(ids)]);
-    const taskIds = new Set<string>();
-    for (const id of ids) {
-      const taskId = results.get(id)?.taskId ?? sessions.get(id)?.taskId;
-      if (taskId !== undefined) taskIds.add(taskId);
-    }
-    const tasks = taskIds.size === 0 ? new Map() : (await qrs.findTasks({ taskIds: [...taskIds], tags: [], customProperties: [] })).byId;
-    const taskNames = new Map([...tasks.values()].map((task) => [task.id.toLowerCase(), task.name]));
-    const snapshots = new Map<string, ExecutionSnapshot>();
-    for (const id of ids) {
-      const snapshot = snapshotOf(id, sessions.get(id), results.get(id), taskNames);
-      if (snapshot !== null) snapshots.set(id, snapshot);
-    }
-    return snapshots;
+export function createExecutionReader(backends: ExecutionBackends, scriptLog: ScriptLogTailOptions): ExecutionReader {
+  const { qrs, cloud } = backends;
+
+  async function readQrsExecution(qrs: QrsClient, executionId: string): Promise<QrsExecutionSnapshot | null> {
+    const id = executionId.toLowerCase();
+    const [sessions, results] = await Promise.all([qrs.getExecutionSessions([id]), qrs.getExecutionResults([id])]);
+    const taskId = results.get(id)?.taskId ?? sessions.get(id)?.taskId;
+    if (taskId === undefined) return null;
+    const task = (await qrs.findTasks({ taskIds: [taskId], tags: [], customProperties: [] })).byId.get(taskId);
+    const taskNames = new Map(task ? [[task.id.toLowerCase(), task.name]] : []);
+    return snapshotOf(id, sessions.get(id), results.get(id), taskNames);
   }
 
-  const scriptLogTail = (snapshot: ExecutionSnapshot): Promise<ScriptLogTailFields> =>
-    readScriptLogTail(qrs, snapshot, scriptLog);
+  async function readCloudReload(client: QlikCloudClient, reloadId: string): Promise<ExecutionSnapshot | null> {
+    const reload = await client.getReload(reloadId);
+    if (reload === undefined) return null;
+    const app = (await client.findApps({ appIds: [reload.appId], tags: [] })).byId.get(reload.appId);
+    return cloudSnapshotOf(reload, app?.name ?? null);
+  }
+
+  function readOne(backend: BackendName, id: string): Promise<ExecutionSnapshot | null> {
+    // backendsToAsk names only the backends that are on.
+    if (backend === 'qlik-sense') return qrs === null ? Promise.resolve(null) : readQrsExecution(qrs, id);
+    return cloud === null ? Promise.resolve(null) : readCloudReload(cloud, id);
+  }
+
+  async function scriptLogTail(snapshot: ExecutionSnapshot): Promise<ScriptLogTailFields> {
+    // A snapshot only exists for a backend that is on.
+    if (snapshot.backend === 'qlik-sense') return qrs === null ? {} : readScriptLogTail(qrs, snapshot, scriptLog);
+    return cloud === null ? {} : readCloudScriptLogTail(cloud, snapshot, scriptLog.lines);
+  }
 
   return {
-    readExecutions,
     scriptLogTail,
     async readExecution(executionId) {
-      const snapshot = (await readExecutions([executionId])).get(executionId.toLowerCase());
-      if (snapshot === undefined) return null;
-      return { ...snapshot.answer, ...(await scriptLogTail(snapshot)) };
+      const askedOf = backendsToAsk(executionId, { qrs: qrs !== null, cloud: cloud !== null });
+      for (const backend of askedOf) {
+        const snapshot = await readOne(backend, executionId);
+        if (snapshot !== null) return { ...snapshot.answer, ...(await scriptLogTail(snapshot)) };
+      }
+      throw new ExecutionNotFoundError(executionId, askedOf);
     },
   };
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QrsError } from '../qrs/errors.js';
 import type { QrsClient } from '../qrs/types.js';
 import { LOG_WORTHY_STATUSES } from './status.js';
-import type { ExecutionSnapshot, ScriptLogTailFields } from './types.js';
+import type { QrsExecutionSnapshot, ScriptLogTailFields } from './types.js';
 
 /**
  * Waits between asks while QRS answers the empty GUID as reference, which it does for a
@@ -21,7 +21,7 @@ export interface ScriptLogTailOptions {
 }
 
 /** Whether `snapshot` should carry a script log tail at all. */
-export function wantsScriptLogTail(snapshot: ExecutionSnapshot, lines: number): boolean {
+export function wantsScriptLogTail(snapshot: QrsExecutionSnapshot, lines: number): boolean {
   return lines > 0 && snapshot.final && LOG_WORTHY_STATUSES.has(snapshot.answer.status);
 }
 
@@ -31,7 +31,7 @@ export function wantsScriptLogTail(snapshot: ExecutionSnapshot, lines: number): 
  */
 export async function readScriptLogTail(
   qrs: Pick<QrsClient, 'getScriptLogReference' | 'downloadScriptLogTail'>,
-  snapshot: ExecutionSnapshot,
+  snapshot: QrsExecutionSnapshot,
   options: ScriptLogTailOptions,
 ): Promise<ScriptLogTailFields> {
   if (!wantsScriptLogTail(snapshot, options.lines)) return {};

@@ -6,7 +6,7 @@ import {
   type QrsExecutionResult,
   type QrsExecutionSession,
 } from '../qrs/execution-types.js';
-import type { ExecutionSnapshot } from './types.js';
+import type { QrsExecutionSnapshot } from './types.js';
 
 const STATUS_TEXT: Readonly<Record<ExecutionStatusName, string>> = {
   NeverStarted: 'Never started',
@@ -38,7 +38,7 @@ export function snapshotOf(
   session: QrsExecutionSession | undefined,
   result: QrsExecutionResult | undefined,
   taskNames: ReadonlyMap<string, string>,
-): ExecutionSnapshot | null {
+): QrsExecutionSnapshot | null {
   const taskId = result?.taskId ?? session?.taskId;
   if (taskId === undefined || (session === undefined && result === undefined)) return null;
   const code = session?.status ?? (result as QrsExecutionResult).status;
@@ -46,6 +46,7 @@ export function snapshotOf(
   const final = name !== undefined && FINAL_EXECUTION_STATUSES.has(name) && session === undefined;
   const stopTime = final ? (result?.stopTime ?? null) : null;
   return {
+    backend: 'qlik-sense',
     answer: {
       executionId: executionId.toLowerCase(),
       taskId,
@@ -55,6 +56,7 @@ export function snapshotOf(
       startTime: result?.startTime ?? null,
       stopTime,
       durationMs: final && result !== undefined ? result.durationMs : null,
+      backend: 'qlik-sense',
     },
     final,
     result: result === undefined ? null : { id: result.id, fileReferenceId: result.fileReferenceId },

@@ -52,6 +52,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string, opt
         { name: 'Key-value store', description: 'Parameters for reloading apps, read from load scripts' },
         { name: 'Butler', description: 'Butler housekeeping endpoints' },
         { name: 'Operations', description: 'Health and readiness probes' },
+        { name: 'Qlik Cloud', description: "Qlik Cloud's reload-finished events (webhook)" },
       ],
       ...(opts.auth
         ? { components: { securitySchemes: API_KEY_SCHEMES }, security: [{ apiKeyHeader: [] }, { bearer: [] }] }

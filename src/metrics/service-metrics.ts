@@ -8,6 +8,8 @@ export type KvOperationOutcome = 'ok' | 'refused' | 'error';
 
 export interface StartOutcomeCounts {
   readonly started: number;
+  /** Of `started`, the Qlik Cloud apps (the rest are QRS tasks). */
+  readonly startedOnQlikCloud: number;
   readonly failed: number;
   readonly denied: number;
   readonly invalid: number;
@@ -20,6 +22,11 @@ export interface QrsCallMetrics {
   qrsCall(operation: string, outcome: QrsCallOutcome, seconds: number): void;
 }
 
+/** What the Qlik Cloud client reports: one per request sent; labels never carry an id. */
+export interface QlikCloudCallMetrics {
+  qlikCloudCall(operation: string, statusClass: string, seconds: number): void;
+}
+
 export interface KvOperationMetrics {
   kvOperation(operation: string, backend: string, outcome: KvOperationOutcome): void;
 }
@@ -29,7 +36,7 @@ export interface KvOperationMetrics {
  * one), so two apps in one process (tests) never share or clash. Recording is a counter
  * increment or a histogram observation: it runs on every request.
  */
-export interface ServiceMetrics extends QrsCallMetrics, KvOperationMetrics {
+export interface ServiceMetrics extends QrsCallMetrics, QlikCloudCallMetrics, KvOperationMetrics {
   readonly registry: Registry;
   /** `route` is the route pattern (`/v4/keyvalues/:namespace`) or `unmatched`, never the URL. */
   httpRequest(route: string, method: string, statusCode: number, seconds: number): void;
@@ -38,6 +45,7 @@ export interface ServiceMetrics extends QrsCallMetrics, KvOperationMetrics {
 
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QRS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const BACKENDS = ['qlik-sense', 'qlik-cloud'] as const;
 
 export function createServiceMetrics(): ServiceMetrics {
   const registry = new Registry();
@@ -71,7 +79,27 @@ export function createServiceMetrics(): ServiceMetrics {
     buckets: QRS_BUCKETS,
     registers,
   });
-  const tasksStarted = new Counter({ name: 'stg_tasks_started_total', help: 'Tasks QRS confirmed as started', registers });
+  const qlikCloudRequests = new Counter({
+    name: 'stg_qlik_cloud_requests_total',
+    help: 'Requests sent to Qlik Cloud (each retry is one), by operation and status class (none: no answer)',
+    labelNames: ['operation', 'status'] as const,
+    registers,
+  });
+  const qlikCloudDuration = new Histogram({
+    name: 'stg_qlik_cloud_request_duration_seconds',
+    help: 'Duration of requests to Qlik Cloud (not their wait for a turn), by operation and status class',
+    labelNames: ['operation', 'status'] as const,
+    buckets: QRS_BUCKETS,
+    registers,
+  });
+  const tasksStarted = new Counter({
+    name: 'stg_tasks_started_total',
+    help: 'Tasks (QRS) and apps (Qlik Cloud) confirmed as started, by backend',
+    labelNames: ['backend'] as const,
+    registers,
+  });
+  // Both series exist from the start, so a rate over them is 0 rather than absent.
+  for (const backend of BACKENDS) tasksStarted.inc({ backend }, 0);
   const tasksFailed = new Counter({ name: 'stg_tasks_failed_total', help: 'Tasks QRS refused or failed to start', registers });
   const tasksDenied = new Counter({
     name: 'stg_tasks_denied_total',
@@ -105,8 +133,13 @@ export function createServiceMetrics(): ServiceMetrics {
       qrsRequests.inc({ operation, outcome });
       qrsDuration.observe({ operation }, seconds);
     },
-    startOutcome({ started, failed, denied, invalid, unconfirmed }) {
-      if (started > 0) tasksStarted.inc(started);
+    qlikCloudCall(operation, statusClass, seconds) {
+      qlikCloudRequests.inc({ operation, status: statusClass });
+      qlikCloudDuration.observe({ operation, status: statusClass }, seconds);
+    },
+    startOutcome({ started, startedOnQlikCloud, failed, denied, invalid, unconfirmed }) {
+      if (started > startedOnQlikCloud) tasksStarted.inc({ backend: 'qlik-sense' }, started - startedOnQlikCloud);
+      if (startedOnQlikCloud > 0) tasksStarted.inc({ backend: 'qlik-cloud' }, startedOnQlikCloud);
       if (failed > 0) tasksFailed.inc(failed);
       if (denied > 0) tasksDenied.inc(denied);
       if (invalid > 0) tasksInvalid.inc(invalid);

@@ -10,6 +10,8 @@ export interface CloudCallContext {
   readonly errorCode?: string;
   /** A short excerpt of what Qlik Cloud answered. */
   readonly bodyExcerpt?: string;
+  /** A 429's `Retry-After`, in seconds, when Qlik Cloud sent one. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Base of every failure to get a usable answer from Qlik Cloud. */
@@ -19,6 +21,7 @@ export class QlikCloudError extends ServiceError {
   readonly status: number | undefined;
   readonly errorCode: string | undefined;
   readonly bodyExcerpt: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: string, statusCode: number, context: CloudCallContext, reason: string, options?: ErrorOptions) {
     super(code, statusCode, `Qlik Cloud ${context.method} ${context.endpoint} failed: ${reason}`, options);
@@ -27,6 +30,7 @@ export class QlikCloudError extends ServiceError {
     this.status = context.status;
     this.errorCode = context.errorCode;
     this.bodyExcerpt = context.bodyExcerpt;
+    this.retryAfterSeconds = context.retryAfterSeconds;
   }
 }
 

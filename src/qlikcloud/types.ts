@@ -82,6 +82,12 @@ export interface QlikCloudClient {
   getReloadsOfAppSince(appId: string, since: Date, options?: CloudCallOptions): Promise<CloudReload[]>;
   /** One reload by id; undefined when Qlik Cloud does not know it. */
   getReload(reloadId: string, options?: CloudCallOptions): Promise<CloudReload | undefined>;
+  /**
+   * The whole script log of one reload, `GET /api/v1/apps/{appId}/reloads/logs/{reloadId}`
+   * (text/plain, CRLF lines), as Qlik Cloud sends it. Throws a QlikCloudError when it cannot
+   * be read, a 404 included (no log for that reload of that app).
+   */
+  readScriptLog(appId: string, reloadId: string, options?: CloudCallOptions): Promise<string>;
   /** Proves the tenant is reachable and accepts our credentials. */
   probe(): Promise<void>;
   close(): Promise<void>;

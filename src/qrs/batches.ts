@@ -4,7 +4,7 @@
  * `Butler.configQRS.maxUrlLength`. Pure; the client makes the calls.
  */
 import type { QrsFilter } from './filter.js';
-import { encodedLength } from './query-string.js';
+import { encodedLength } from '../query-string.js';
 
 export interface Batch<T> {
   readonly items: readonly T[];

@@ -8,7 +8,7 @@ import type { QrsSettings } from '../config/settings.js';
 import { parseTaskList } from './answers.js';
 import { batchesOf, type Batch } from './batches.js';
 import { and, anyOf, eq, idIn, isGuid, type QrsFilter } from './filter.js';
-import { runLimited } from './run-limited.js';
+import { runLimited } from '../run-limited.js';
 import { parseJsonBody, unexpectedStatus, type QrsAnswer, type QrsTransport } from './transport.js';
 import type { FoundTasks, QrsCallOptions, QrsTask, TaskQuery } from './types.js';
 

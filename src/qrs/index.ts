@@ -1,6 +1,5 @@
 export { createQrsClient } from './client.js';
 export { createQrsReadiness } from './readiness.js';
-export type { QrsReadiness, QrsReadinessOptions, QrsReadinessResult } from './readiness.js';
 export { QrsError, QrsResponseError, QrsTimeoutError, QrsUnavailableError } from './errors.js';
 export { isGuid } from './filter.js';
 export type { QrsAbout, QrsClient, QrsTask, StartResult } from './types.js';

@@ -25,7 +25,7 @@ import {
   type QrsCallContext,
 } from './errors.js';
 import type { QrsFilter } from './filter.js';
-import { encodeQueryString } from './query-string.js';
+import { encodeQueryString } from '../query-string.js';
 import { createXrfkey } from './xrfkey.js';
 
 /** What QRS sent back, before an operation decides whether it can use it. */

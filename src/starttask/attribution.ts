@@ -1,19 +1,21 @@
 /**
  * Which execution, if any, a start whose answer was lost created: a pure decision over what
- * QRS listed afterwards (lost-start.ts does the asking). Times are epoch ms; QRS's times are
- * on QRS's clock, ours on ours, and `allowanceMs` is how far apart the two may be.
+ * the backend listed afterwards (lost-start.ts does the asking). Times are epoch ms; the
+ * backend's times are on its clock, ours on ours, and `allowanceMs` is how far apart the two
+ * may be. QRS's words are used throughout; a Qlik Cloud reload is an execution of its app.
  *
  * The window of a lost start runs from its request minus the allowance to the moment its
- * answer was found lost plus the allowance: QRS handled the start, if at all, in between.
+ * answer was found lost plus the allowance: the backend handled the start, if at all, in between.
  */
 
-/** One execution of the task that QRS listed after the answer was lost. */
+/** One execution of the task (reload of the app) that the backend listed after the answer was lost. */
 export interface Candidate {
-  /** Its execution session id. */
+  /** Its execution session id (Qlik Cloud: reload id). */
   readonly sessionId: string;
   /**
-   * When it first began (the earliest start among its results); null when QRS shows it has
-   * not begun yet (queued or triggered: start time 1753-01-01).
+   * When it first began (QRS: the earliest start among its results; Qlik Cloud: when the
+   * reload was created); null when QRS shows it has not begun yet (queued or triggered:
+   * start time 1753-01-01).
    */
   readonly began: number | null;
 }
@@ -30,7 +32,18 @@ export interface LostStart {
   readonly isClaimed: (sessionId: string) => boolean;
   /** Other starts of the same task by this process still waiting for their outcome. */
   readonly otherStartsOfTask: number;
+  /** What the backend calls a run and the thing it runs, for the reasons; QRS's words if absent. */
+  readonly words?: RunNouns;
 }
+
+export interface RunNouns {
+  /** "execution" (QRS) or "reload" (Qlik Cloud). */
+  readonly run: string;
+  /** "task" (QRS) or "app" (Qlik Cloud). */
+  readonly target: string;
+}
+
+const QRS_NOUNS: RunNouns = { run: 'execution', target: 'task' };
 
 export type Attribution =
   /** Exactly one execution can be this start's, and it began within the window. */
@@ -65,18 +78,19 @@ export function attributeLostStart(lost: LostStart): Attribution {
   );
   if (possible.length === 0) return { kind: 'none', claimed };
 
+  const { run, target } = lost.words ?? QRS_NOUNS;
   const listed = possible.map(describe).join(', ');
   const only = possible.length === 1 ? possible[0] : undefined;
   if (only === undefined) {
-    return { kind: 'unsure', reason: `${possible.length} executions of the task began since the request: ${listed}` };
+    return { kind: 'unsure', reason: `${possible.length} ${run}s of the ${target} began since the request: ${listed}` };
   }
   if (only.began !== null && only.began > windowEnd) {
-    return { kind: 'unsure', reason: `the only execution of the task since the request began after its answer was lost: ${listed}` };
+    return { kind: 'unsure', reason: `the only ${run} of the ${target} since the request began after its answer was lost: ${listed}` };
   }
   if (lost.otherStartsOfTask > 0) {
     return {
       kind: 'unsure',
-      reason: `another start of the task by this service is still waiting for its answer, either may have made ${listed}`,
+      reason: `another start of the ${target} by this service is still waiting for its answer, either may have made ${listed}`,
     };
   }
   return { kind: 'ours', sessionId: only.sessionId };

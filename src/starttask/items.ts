@@ -7,6 +7,7 @@ import { BadRequestError, kindOf } from '../errors.js';
 import { KvLimitError, type KvLimitName } from '../kvstore/errors.js';
 import type { KvPair } from '../kvstore/types.js';
 import { parseTtl } from '../kvstore/ttl.js';
+import { MAX_RELOAD_VARIABLE_LENGTH, MAX_RELOAD_VARIABLES } from '../qlikcloud/index.js';
 
 /** How much a start request may hold; every limit is checked before any work. */
 export interface StartItemLimits {
@@ -22,9 +23,11 @@ export type StartItem =
   | { readonly type: 'starttaskid'; readonly taskId: string }
   | { readonly type: 'starttasktag'; readonly tag: string }
   | { readonly type: 'starttaskcustomproperty'; readonly name: string; readonly value: string }
-  | { readonly type: 'keyvaluestore'; readonly pair: KvPair };
+  | { readonly type: 'keyvaluestore'; readonly pair: KvPair }
+  | { readonly type: 'reloadvariable'; readonly name: string; readonly value: string };
 
-export const START_ITEM_TYPES = ['starttaskid', 'starttasktag', 'starttaskcustomproperty', 'keyvaluestore'] as const;
+export const START_ITEM_TYPES = ['starttaskid', 'starttasktag', 'starttaskcustomproperty', 'keyvaluestore', 'reloadvariable'] as const;
+
 type StartItemType = (typeof START_ITEM_TYPES)[number];
 
 function isStartItemType(value: unknown): value is StartItemType {
@@ -75,6 +78,18 @@ function pairField(payload: Payload, field: 'namespace' | 'key' | 'value', where
   return limited(value, field, where, max, `Butler.keyValueStore.${limit}`, (message) => new KvLimitError(limit, status, message));
 }
 
+/** Counted in characters (code points), as Qlik Cloud counts them, not UTF-16 units. */
+function variableField(payload: Payload, field: 'name' | 'value', where: string): string {
+  const value = stringField(payload, field, where, field === 'value');
+  const length = [...value].length;
+  if (length > MAX_RELOAD_VARIABLE_LENGTH) {
+    throw new BadRequestError(
+      `${where}.${field} must be at most ${MAX_RELOAD_VARIABLE_LENGTH} characters, as Qlik Cloud takes reload variables (got ${length})`,
+    );
+  }
+  return value;
+}
+
 function ttlField(payload: Payload, where: string): number {
   return parseTtl(payload.ttl, `${where}.ttl`);
 }
@@ -117,7 +132,32 @@ function parseItem(raw: unknown, index: number, limits: StartItemLimits): StartI
           ttl: ttlField(payload, at),
         },
       };
+    case 'reloadvariable':
+      return { type: 'reloadvariable', name: variableField(payload, 'name', at), value: variableField(payload, 'value', at) };
   }
+}
+
+/**
+ * Reload variables become one object per Qlik Cloud reload: a name given twice would silently
+ * lose a value, and Qlik Cloud refuses more than 20 only after the first reloads started.
+ */
+function checkReloadVariables(items: readonly StartItem[]): void {
+  const total = items.filter((item) => item.type === 'reloadvariable').length;
+  const firstIndexOf = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (item.type !== 'reloadvariable') return;
+    const first = firstIndexOf.get(item.name);
+    if (first !== undefined) {
+      throw new BadRequestError(`body[${index}].payload.name must not repeat the variable of body[${first}] (got ${JSON.stringify(item.name)})`);
+    }
+    if (firstIndexOf.size === MAX_RELOAD_VARIABLES) {
+      throw new BadRequestError(
+        `body[${index}] must not be reload variable number ${MAX_RELOAD_VARIABLES + 1}: Qlik Cloud takes at most ` +
+          `${MAX_RELOAD_VARIABLES} per reload (got ${total} reloadvariable items)`,
+      );
+    }
+    firstIndexOf.set(item.name, index);
+  });
 }
 
 /**
@@ -135,5 +175,7 @@ export function parseStartItems(body: unknown, limits: StartItemLimits): StartIt
   if (body.length > maxItems) {
     throw new BadRequestError(`body must hold at most ${maxItems} items (got ${body.length})`);
   }
-  return body.map((item, index) => parseItem(item, index, limits));
+  const items = body.map((item, index) => parseItem(item, index, limits));
+  checkReloadVariables(items);
+  return items;
 }

@@ -1,29 +1,57 @@
 /**
- * One poller for every request waiting on executions. Each round is one read for all
- * executions anyone waits on (the QRS client sends it as `or` filters, chunked). Rounds start
- * at minIntervalMs after a new wait and back off to maxIntervalMs, so a finished reload is
- * seen within one interval plus one QRS round trip, and an hour-long reload costs one call
- * every few seconds for all callers together.
+ * One poller per backend for every request waiting on its executions. Each round is one read
+ * for all executions anyone waits on (the QRS client sends it as `or` filters, chunked; the
+ * Qlik Cloud reader paces one call per reload under its budget). Rounds start at
+ * minIntervalMs after a new wait and back off to maxIntervalMs, so a finished reload is seen
+ * within one interval plus one round, and an hour-long reload costs one call every few
+ * seconds for all callers together. A state learnt another way (a reload-finished event) is
+ * handed in with observe() and ends the waits on it at once.
  */
 import type { Logger } from 'winston';
 import type { ExecutionSnapshot } from '../executions/index.js';
 
-/** Reads the current state of executions by id; ids it cannot find are absent. Throws when QRS cannot be asked. */
-export type ReadExecutionStates = (executionIds: readonly string[]) => Promise<Map<string, ExecutionSnapshot>>;
+/**
+ * Reads the current state of executions by id; ids it cannot find are absent. Throws when the
+ * backend cannot be asked (a PartialReadError when it could be for some ids). `stillWanted`
+ * tells a reader that reads one id at a time whether an id is still worth a call.
+ */
+export type ReadExecutionStates = (
+  executionIds: readonly string[],
+  stillWanted: (executionId: string) => boolean,
+) => Promise<Map<string, ExecutionSnapshot>>;
+
+/** A round that read some states and failed for others: the states count, the failure is reported. */
+export class PartialReadError extends Error {
+  constructor(
+    readonly found: ReadonlyMap<string, ExecutionSnapshot>,
+    failure: Error,
+  ) {
+    super(failure.message, { cause: failure });
+    this.name = 'PartialReadError';
+  }
+}
 
 export type WaitOutcome = 'finished' | 'timeout' | 'cancelled' | 'stopped';
 
+export interface PollError {
+  /** ISO time of the first failed round of this outage. */
+  readonly since: string;
+  readonly message: string;
+}
+
 export interface WaitResult {
   readonly outcome: WaitOutcome;
-  /** By lower-cased execution id; absent for an execution never read successfully. */
+  /** By execution id (lower-cased unless the ids are case-sensitive); absent for one never read. */
   readonly states: ReadonlyMap<string, ExecutionSnapshot>;
   /** Set while the latest rounds failed: states may be stale. */
-  readonly pollError: { readonly since: string; readonly message: string } | undefined;
+  readonly pollError: PollError | undefined;
 }
 
 export interface ExecutionPoller {
   /** Resolves when every id is final, the timeout passes, the signal aborts or the poller stops. Never rejects. */
   wait(executionIds: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitResult>;
+  /** A state learnt without a read: kept (and ending waits) when someone waits on `executionId`. */
+  observe(executionId: string, state: ExecutionSnapshot): void;
   /** Ends every wait (outcome "stopped") and polls no more. */
   stop(): void;
 }
@@ -33,6 +61,10 @@ export interface PollerOptions {
   logger: Logger;
   minIntervalMs?: number;
   maxIntervalMs?: number;
+  /** Qlik Cloud's ids are case-sensitive; QRS's GUIDs are compared lower-cased (the default). */
+  caseSensitiveIds?: boolean;
+  /** What is polled, for log lines: "Execution status" unless told. */
+  subject?: string;
 }
 
 const BACKOFF_FACTOR = 1.5;
@@ -46,6 +78,8 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
   const { read, logger } = options;
   const minIntervalMs = options.minIntervalMs ?? 500;
   const maxIntervalMs = options.maxIntervalMs ?? 5000;
+  const subject = options.subject ?? 'Execution status';
+  const normalize = options.caseSensitiveIds ? (id: string) => id : (id: string) => id.toLowerCase();
   const states = new Map<string, ExecutionSnapshot>();
   const waiters = new Set<Waiter>();
   let intervalMs = minIntervalMs;
@@ -58,6 +92,8 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
   let pollError: WaitResult['pollError'];
 
   const isFinal = (id: string) => states.get(id)?.final === true;
+
+  const isWatched = (id: string) => [...waiters].some((waiter) => waiter.ids.includes(id));
 
   function watchedIds(): string[] {
     const ids = new Set<string>();
@@ -92,15 +128,19 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
     const ids = watchedIds();
     if (ids.length === 0 || stopped) return;
     polling = true;
+    const keep = (found: ReadonlyMap<string, ExecutionSnapshot>) => {
+      // A state observed during the round is newer than what the round read.
+      for (const [id, state] of found) if (!isFinal(normalize(id))) states.set(normalize(id), state);
+    };
     try {
-      const found = await read(ids);
-      for (const [id, state] of found) states.set(id.toLowerCase(), state);
-      if (pollError) logger.info(`Execution status polling works again (failing since ${pollError.since})`);
+      keep(await read(ids, (id) => !isFinal(id) && isWatched(id)));
+      if (pollError) logger.info(`${subject} polling works again (failing since ${pollError.since})`);
       pollError = undefined;
     } catch (error) {
+      if (error instanceof PartialReadError) keep(error.found);
       const message = error instanceof Error ? error.message : String(error);
       // One warning per outage, not one per round.
-      if (!pollError) logger.warn(`Execution status polling failed; retrying with backoff, waits report the last seen state: ${message}`);
+      if (!pollError) logger.warn(`${subject} polling failed; retrying with backoff, waits report the last seen state: ${message}`);
       pollError = { since: pollError?.since ?? new Date().toISOString(), message };
     } finally {
       polling = false;
@@ -113,7 +153,7 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
 
   return {
     wait(executionIds, { timeoutMs, signal }) {
-      const ids = [...new Set(executionIds.map((id) => id.toLowerCase()))];
+      const ids = [...new Set(executionIds.map(normalize))];
       return new Promise<WaitResult>((resolve) => {
         let deadline: NodeJS.Timeout | undefined;
         const onAbort = () => waiter.finish('cancelled');
@@ -139,6 +179,12 @@ export function createExecutionPoller(options: PollerOptions): ExecutionPoller {
         if (polling) restartBackoff = true;
         else schedule(minIntervalMs);
       });
+    },
+    observe(executionId, state) {
+      const id = normalize(executionId);
+      if (stopped || !isWatched(id) || isFinal(id)) return;
+      states.set(id, state);
+      finishDone();
     },
     stop() {
       stopped = true;

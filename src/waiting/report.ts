@@ -3,19 +3,21 @@
  * failed reload, its script log tail), and the answer a `wait` summary. Pure: the route and
  * the callback both send what this builds.
  */
-import type { ExecutionSnapshot, ExecutionStatusAnswer, ScriptLogTailFields } from '../executions/index.js';
+import { backendWords, type BackendName, type ExecutionSnapshot, type ExecutionStatusAnswer, type ScriptLogTailFields } from '../executions/index.js';
 import type { ExecutionEntry, StartTaskResponse } from '../starttask/index.js';
-import type { WaitOutcome, WaitResult } from './poller.js';
+import type { FollowResult } from './backend-pollers.js';
+import type { PollError, WaitOutcome } from './poller.js';
+import { followKey, followTargetOf } from './targets.js';
 
 export type WaitedExecutionEntry = ExecutionEntry &
   ScriptLogTailFields & {
-    /** QRS's status name; null when QRS has not reported the execution yet. */
+    /** The backend's status name; null when it has not reported the execution yet. */
     readonly status: string | null;
     readonly statusText: string;
     readonly startTime: string | null;
     readonly stopTime: string | null;
     readonly durationMs: number | null;
-    /** Why a status is not final: the wait ended first, or QRS could not be asked. */
+    /** Why a status is not final: the wait ended first, or the backend could not be asked. */
     readonly statusReason?: string;
   };
 
@@ -32,10 +34,21 @@ export type WaitedStartTaskResponse = Omit<StartTaskResponse, 'executions'> & {
   readonly wait: WaitSummary;
 };
 
-function reasonFor(result: WaitResult, seen: ExecutionSnapshot | undefined, timeoutSeconds: number): string {
-  if (result.pollError) return `QRS could not be asked since ${result.pollError.since}: ${result.pollError.message}`;
-  const last = seen ? `last seen: ${seen.answer.status}` : 'QRS has not reported this execution yet';
-  switch (result.outcome) {
+const NOT_REPORTED: Readonly<Record<BackendName, string>> = {
+  'qlik-sense': 'QRS has not reported this execution yet',
+  'qlik-cloud': 'Qlik Cloud has not reported this reload yet',
+};
+
+function reasonFor(
+  outcome: WaitOutcome,
+  backend: BackendName,
+  pollError: PollError | undefined,
+  seen: ExecutionSnapshot | undefined,
+  timeoutSeconds: number,
+): string {
+  if (pollError) return `${backendWords([backend])} could not be asked since ${pollError.since}: ${pollError.message}`;
+  const last = seen ? `last seen: ${seen.answer.status}` : NOT_REPORTED[backend];
+  switch (outcome) {
     case 'timeout':
       return `not finished when the wait ended after ${timeoutSeconds} s (${last})`;
     case 'cancelled':
@@ -49,25 +62,29 @@ function reasonFor(result: WaitResult, seen: ExecutionSnapshot | undefined, time
 
 type StateFields = Pick<ExecutionStatusAnswer, 'statusText' | 'startTime' | 'stopTime' | 'durationMs'> & { status: string | null };
 
-/** `tails` by lower-cased execution id: the script log fields of failed reloads. */
+/** `tails` by followKey: the script log fields of failed reloads. */
 export function withExecutionStates(
   answer: StartTaskResponse,
-  result: WaitResult,
+  result: FollowResult,
   timeoutSeconds: number,
   tails: ReadonlyMap<string, ScriptLogTailFields> = new Map(),
 ): WaitedStartTaskResponse {
   const executions = answer.executions.map((entry): WaitedExecutionEntry => {
-    const id = entry.executionSessionId.toLowerCase();
-    const seen = result.states.get(id);
+    const target = followTargetOf(entry);
+    const key = followKey(target);
+    const seen = result.states.get(key);
     const state: StateFields = {
       status: seen?.answer.status ?? null,
-      statusText: seen?.answer.statusText ?? 'Not reported by QRS yet',
+      statusText: seen?.answer.statusText ?? `Not reported by ${backendWords([target.backend])} yet`,
       startTime: seen?.answer.startTime ?? null,
       stopTime: seen?.answer.stopTime ?? null,
       durationMs: seen?.answer.durationMs ?? null,
     };
-    if (!seen?.final) return { ...entry, ...state, statusReason: reasonFor(result, seen, timeoutSeconds) };
-    return { ...entry, ...state, ...tails.get(id) };
+    if (!seen?.final) {
+      const reason = reasonFor(result.outcome, target.backend, result.pollErrors.get(target.backend), seen, timeoutSeconds);
+      return { ...entry, ...state, statusReason: reason };
+    }
+    return { ...entry, ...state, ...tails.get(key) };
   });
   return {
     ...answer,

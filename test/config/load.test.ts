@@ -95,6 +95,7 @@ test('a Butler file with every section of the template loads, reading our keys a
   assert.equal(settings.keyValueStore.maxKeysPerNamespace, 250);
   assert.equal(settings.keyValueStore.backend, 'sqlite');
   assert.deepEqual(settings.qrs, {
+    enable: true,
     host: 'sense.example.invalid',
     port: 4242,
     useSSL: true,
@@ -111,6 +112,7 @@ test('a Butler file with every section of the template loads, reading our keys a
     maxSockets: 64,
     readinessCacheMs: 5000,
   });
+  assert.deepEqual(settings.qlikCloud, { enable: false }, "Butler's own qlikSenseCloud section is not ours");
 });
 
 test("the demo's config file loads", () => {
@@ -166,6 +168,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sense-task-gateway' },
     },
     qrs: {
+      enable: true,
       host: 'localhost',
       port: 4242,
       useSSL: true,
@@ -182,6 +185,7 @@ test('a file that sets nothing gets every documented default', (t) => {
       maxSockets: 64,
       readinessCacheMs: 5000,
     },
+    qlikCloud: { enable: false },
   };
   assert.deepEqual(loadSettings(file, { env: NO_ENV }), expected);
 });

@@ -7,8 +7,10 @@ import { buildApp } from '../../src/app.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
 import type { KvStore } from '../../src/kvstore/types.js';
 import type { QrsClient } from '../../src/qrs/types.js';
+import type { QlikCloudClient } from '../../src/qlikcloud/types.js';
 import type { HitCounter } from '../../src/ratelimit/index.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
+import type { ReloadFinishedHub } from '../../src/reloadevents/index.js';
 
 export type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -19,7 +21,7 @@ const BASE: Settings = loadSettings(fileURLToPath(new URL('../fixtures/config/te
 
 function merge<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;
-  if (Array.isArray(patch) || patch === null || typeof patch !== 'object') return patch as T;
+  if (Array.isArray(patch) || patch instanceof Map || patch === null || typeof patch !== 'object') return patch as T;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(patch)) out[key] = merge(out[key], value);
   return out as T;
@@ -38,24 +40,30 @@ export const noQrs: QrsClient = new Proxy({} as QrsClient, {
 
 export interface TestAppOptions {
   settings?: DeepPartial<Settings>;
-  qrs?: QrsClient;
+  /** null: QRS off; absent: noQrs while settings.qrs.enable, else off. */
+  qrs?: QrsClient | null;
+  qlikCloud?: QlikCloudClient | null;
   kv?: KvStore | null;
   logger?: Logger;
   https?: HttpsServerOptions;
   rateLimitCounter?: HitCounter;
   idempotencyStore?: IdempotencyStore;
+  reloadEvents?: ReloadFinishedHub;
 }
 
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<FastifyInstance> {
+  const settings = testSettings(opts.settings);
   return buildApp({
-    settings: testSettings(opts.settings),
+    settings,
     logger: opts.logger ?? winston.createLogger({ silent: true }),
-    qrs: opts.qrs ?? noQrs,
+    qrs: opts.qrs !== undefined ? opts.qrs : settings.qrs.enable ? noQrs : null,
+    qlikCloud: opts.qlikCloud ?? null,
     kv: opts.kv === undefined ? null : opts.kv,
     version: '0.0.0-test',
     ...(opts.https ? { https: opts.https } : {}),
     ...(opts.rateLimitCounter ? { rateLimitCounter: opts.rateLimitCounter } : {}),
     ...(opts.idempotencyStore ? { idempotencyStore: opts.idempotencyStore } : {}),
+    ...(opts.reloadEvents ? { reloadEvents: opts.reloadEvents } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import { loadSettings } from '../../src/config/index.js';
 import type { Settings } from '../../src/config/settings.js';
 import { startService, type RunningService } from '../../src/service.js';
+import { startQlikCloudSimulator } from '../../src/simulator/qlik-cloud/index.js';
 import { AUTH_ON, bearer, KEYS, sha256Hex } from '../helpers/api-keys.js';
 import { testSettings, type DeepPartial } from '../helpers/app.js';
 import { createCapturingLogger } from '../helpers/logger.js';
@@ -91,7 +92,8 @@ test('GET /metrics: Prometheus text with the stg_ series, counting what the serv
   assert.equal(value(text, 'stg_http_request_duration_seconds_count', '{route="/v4/keyvalues/:namespace"}'), 3);
   assert.equal(value(text, 'stg_http_request_duration_seconds_bucket', '{le="+Inf",route="/v4/keyvalues/:namespace"}'), 3);
 
-  assert.equal(value(text, 'stg_tasks_started_total'), 1);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-sense"}'), 1);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-cloud"}'), 0, 'each backend has its series from the start');
   assert.equal(value(text, 'stg_tasks_invalid_total'), 1);
   assert.equal(value(text, 'stg_tasks_failed_total'), 1, 'the disabled task');
   assert.equal(value(text, 'stg_tasks_denied_total'), 0);
@@ -108,12 +110,43 @@ test('GET /metrics: Prometheus text with the stg_ series, counting what the serv
     assert.ok(samples(text, processSeries).size > 0, `${processSeries} missing`);
   }
   assert.match(text, /^# HELP stg_http_requests_total /m);
+  assert.match(text, /^# TYPE stg_http_request_duration_seconds histogram$/m);
+});
+
+test('both backends on: starts counted per backend, Qlik Cloud requests by operation and status class; the dashboard asks only for served series', async (t) => {
+  const cloud = await startQlikCloudSimulator({ host: '127.0.0.1', port: 0, reloadMs: Number.POSITIVE_INFINITY });
+  t.after(() => cloud.close());
+  const cloudApp = cloud.apps[0] ?? assert.fail('the demo fixture has apps');
+  const service = await start(t, {
+    qlikCloud: {
+      enable: true,
+      tenantUrl: cloud.url,
+      credentials: { kind: 'apiKey', apiKey: cloud.credentials.apiKey },
+      timeoutMs: 5000,
+      maxRequestsPerMinute: 600,
+      taskMap: new Map(),
+      webhook: { enable: false },
+    },
+  } as DeepPartial<Settings>);
+  const body = JSON.stringify([
+    { type: 'starttaskid', payload: { taskId: TASKS.app1.taskId } },
+    { type: 'starttaskid', payload: { taskId: cloudApp.id } },
+    { type: 'keyvaluestore', payload: { namespace: 'params', key: 'runDate', value: '2026-12-01' } },
+  ]);
+  const started = await fetch(`${service.url}/v4/reloadtask/-/start`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+  assert.equal(started.status, 200, await started.text());
+
+  const { text } = await scrape(service.url);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-sense"}'), 1);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-cloud"}'), 1);
+  assert.equal(value(text, 'stg_qlik_cloud_requests_total', '{operation="POST /api/v1/reloads",status="2xx"}'), 1);
+  assert.equal(value(text, 'stg_qlik_cloud_request_duration_seconds_count', '{operation="POST /api/v1/reloads",status="2xx"}'), 1);
+  assert.ok(!text.includes(cloudApp.id), 'no app id in any label');
   // The Grafana dashboard in docs/ asks only for series the service serves.
   const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
   const asked = new Set(dashboard.match(/\b(?:stg|nodejs|process)_[a-z0-9_]+/g));
-  assert.ok(asked.size >= 8);
+  assert.ok(asked.size >= 10);
   for (const series of asked) assert.ok(samples(text, series).size > 0, `the dashboard asks for ${series}, which /metrics does not serve`);
-  assert.match(text, /^# TYPE stg_http_request_duration_seconds histogram$/m);
 });
 
 test('route labels are route patterns: many namespaces, task IDs and unknown URLs make one label value each', async (t) => {
@@ -152,7 +185,7 @@ test('QRS outages are counted by outcome, not as successes', async (t) => {
   const { text } = await scrape(service.url);
   assert.equal(value(text, 'stg_qrs_requests_total', '{operation="GET /task/full",outcome="error"}'), 1);
   assert.equal(value(text, 'stg_qrs_requests_total', '{operation="GET /task/full",outcome="ok"}'), undefined);
-  assert.equal(value(text, 'stg_tasks_started_total'), 0);
+  assert.equal(value(text, 'stg_tasks_started_total', '{backend="qlik-sense"}'), 0);
 });
 
 test('with auth on, /metrics needs the metrics scope (or admin) unless it is an open endpoint', async (t) => {

@@ -259,5 +259,5 @@ test('OpenAPI: PUT and POST documented with the extension keys', async (t) => {
   const path = doc.paths['/v4/reloadtask/{taskId}/start'];
   assert.ok(path?.put && path.post, 'both methods documented');
   const ok = path.put.responses['200']?.content['application/json']?.schema.properties ?? {};
-  assert.deepEqual(Object.keys(ok), ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied', 'tasksFailed', 'tasksUnconfirmed', 'executions', 'wait', 'keyValueItemsIgnored']);
+  assert.deepEqual(Object.keys(ok), ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied', 'tasksFailed', 'tasksUnconfirmed', 'executions', 'wait', 'keyValueItemsIgnored', 'backendsUnavailable', 'reloadVariablesIgnored']);
 });

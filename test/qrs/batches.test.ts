@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { batchesOf, type BatchRules } from '../../src/qrs/batches.js';
 import { anyOf, eq, idIn, type QrsFilter } from '../../src/qrs/filter.js';
-import { encodedLength } from '../../src/qrs/query-string.js';
+import { encodedLength } from '../../src/query-string.js';
 
 const tagFilter = (tag: string): QrsFilter => eq('tags.name', tag, 'backslash');
 

@@ -8,6 +8,7 @@ import type { TestSimulator } from '../helpers/simulator.js';
 /** QrsSettings for a simulator on 127.0.0.1, with the bundle the simulator trusts. */
 export function qrsSettingsFor(port: number, certPaths: CertPaths, overrides: Partial<QrsSettings> = {}): QrsSettings {
   return {
+    enable: true,
     host: '127.0.0.1',
     port,
     useSSL: true,

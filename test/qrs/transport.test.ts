@@ -57,6 +57,7 @@ async function recordingServer(t: { after(fn: () => Promise<void>): void }) {
 /** QRS settings for a plain-HTTP stand-in on 127.0.0.1. */
 function httpSettings(port: number, overrides: Partial<QrsSettings> = {}): QrsSettings {
   return {
+    enable: true,
     host: '127.0.0.1',
     port,
     useSSL: false,

@@ -1,6 +1,7 @@
 /**
  * End-to-end rig for the start-task API: the app on a real loopback socket, the real QRS
- * client talking mutual TLS to the QRS simulator, and a real key-value store. Everything
+ * client talking mutual TLS to the QRS simulator, and a real key-value store; with `cloud`,
+ * also the real Qlik Cloud client talking HTTP to the Qlik Cloud simulator. Everything
  * opened here is closed in `t.after`.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +21,10 @@ import { buildTestApp, listen, testSettings, type DeepPartial } from '../helpers
 import { createCapturingLogger } from '../helpers/logger.js';
 import { qrsSettingsOf, startTestSimulator, type ManualClock, type TestSimulator } from '../helpers/simulator.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
+import type { ReloadFinishedHub } from '../../src/reloadevents/index.js';
+import { createQlikCloudClient, type CloudClock, type QlikCloudClient } from '../../src/qlikcloud/index.js';
+import type { RunningQlikCloudSimulator, SimCloudApp } from '../../src/simulator/qlik-cloud/index.js';
+import { cloudSettingsFor, startCloudSimulator } from '../qlikcloud/harness.js';
 
 /** The demo fixture's tasks the tests name. */
 export const TASKS = {
@@ -49,12 +54,39 @@ export interface HarnessOptions {
   wrapQrs?: (qrs: QrsClient, sim: RunningSimulator) => QrsClient;
   /** Where Idempotency-Keys live; the app's own memory store if absent. */
   idempotencyStore?: IdempotencyStore;
+  /** Where Qlik Cloud's reload-finished events meet waits (a Redis hub, to share them); the app's own if absent. */
+  reloadEvents?: ReloadFinishedHub;
   /** Serve this simulator instead of starting one (several apps in front of one QRS). */
   simulator?: TestSimulator;
   /** The simulator's tasks; the demo fixture by default. */
   tasks?: SimTask[];
   /** The simulator's clock; the real time by default. */
   clock?: ManualClock;
+  /** false: Butler.configQRS.enable is false (the QRS simulator still runs, to show it is asked nothing). */
+  qrs?: boolean;
+  /** Qlik Cloud on: its simulator and the real client. */
+  cloud?: CloudHarnessOptions;
+}
+
+export interface CloudHarnessOptions {
+  /** The simulator's apps; the demo fixture by default. */
+  apps?: SimCloudApp[];
+  /** Butler.qlikCloud.taskMap: task id → app id. */
+  taskMap?: Record<string, string>;
+  /** Reload run time (default: until a test ends them). */
+  reloadMs?: number;
+  /** Butler.qlikCloud.timeoutMs (default 5000). */
+  timeoutMs?: number;
+  /** The client's clock, so Retry-After waits take no real time. */
+  clock?: CloudClock;
+  /** Wraps the real Qlik Cloud client, e.g. to hold a start's answer back. */
+  wrapCloud?: (client: QlikCloudClient, sim: RunningQlikCloudSimulator) => QlikCloudClient;
+  /** Serve this Qlik Cloud simulator instead of starting one (several apps in front of one tenant). */
+  simulator?: RunningQlikCloudSimulator;
+  /** Butler.qlikCloud.maxRequestsPerMinute (default 10000). */
+  maxRequestsPerMinute?: number;
+  /** Butler.qlikCloud.webhook on with this secret (the simulator is not told where to send events). */
+  webhookSecret?: string;
 }
 
 export interface Harness {
@@ -62,6 +94,8 @@ export interface Harness {
   /** The app, e.g. to close it mid-test (closing twice is harmless). */
   app: FastifyInstance;
   sim: RunningSimulator;
+  /** The Qlik Cloud simulator, when the harness has Qlik Cloud on. */
+  cloud: RunningQlikCloudSimulator | undefined;
   kv: KvStore | null;
   logLines(): string[];
   logger: Logger;
@@ -72,6 +106,17 @@ export async function startHarness(t: TestContext, opts: HarnessOptions = {}): P
   const simulator = opts.simulator ?? (await startTestSimulator(simulatorOptions));
   if (!opts.simulator) t.after(() => simulator.close());
   const { sim } = simulator;
+  const cloud =
+    opts.cloud &&
+    (opts.cloud.simulator ??
+      (await startCloudSimulator(t, { reloadMs: opts.cloud.reloadMs ?? Number.POSITIVE_INFINITY, ...(opts.cloud.apps ? { apps: opts.cloud.apps } : {}) })));
+  const { timeoutMs = 5_000, maxRequestsPerMinute, webhookSecret } = opts.cloud ?? {};
+  const cloudSettings = cloud && {
+    ...cloudSettingsFor(cloud, { settings: { timeoutMs, ...(maxRequestsPerMinute ? { maxRequestsPerMinute } : {}) } }),
+    enable: true as const,
+    taskMap: new Map(Object.entries(opts.cloud?.taskMap ?? {}).map(([taskId, appId]) => [taskId.toLowerCase(), appId])),
+    webhook: webhookSecret === undefined ? { enable: false as const } : { enable: true as const, secret: webhookSecret },
+  };
   const settings = testSettings({
     ...opts.settings,
     keyValueStore: { ...opts.settings?.keyValueStore, enable: opts.kv !== false, backend: 'memory' },
@@ -79,23 +124,29 @@ export async function startHarness(t: TestContext, opts: HarnessOptions = {}): P
       retries: 0,
       ...opts.settings?.qrs,
       ...qrsSettingsOf(simulator),
+      enable: opts.qrs !== false,
     },
+    ...(cloudSettings ? { qlikCloud: cloudSettings } : {}),
   });
   const { logger, lines } = createCapturingLogger('info');
   const realQrs = createQrsClient(settings.qrs, { logger });
   t.after(() => realQrs.close());
+  const qlikCloud = cloud && cloudSettings && createQlikCloudClient(cloudSettings, { logger, ...(opts.cloud?.clock ? { clock: opts.cloud.clock } : {}) });
+  if (qlikCloud) t.after(() => qlikCloud.close());
   const kv = opts.kv === false ? null : await createKvStore(settings.keyValueStore, { logger });
   if (kv !== null) t.after(() => kv.close());
   const app = await buildTestApp({
     settings,
-    qrs: opts.wrapQrs ? opts.wrapQrs(realQrs, sim) : realQrs,
+    qrs: opts.qrs === false ? null : opts.wrapQrs ? opts.wrapQrs(realQrs, sim) : realQrs,
+    qlikCloud: qlikCloud && cloud && opts.cloud?.wrapCloud ? opts.cloud.wrapCloud(qlikCloud, cloud) : (qlikCloud ?? null),
     kv,
     logger,
     ...(opts.idempotencyStore ? { idempotencyStore: opts.idempotencyStore } : {}),
+    ...(opts.reloadEvents ? { reloadEvents: opts.reloadEvents } : {}),
   });
   t.after(() => app.close());
   const base = await listen(app);
-  return { base, app, sim, kv, logger, logLines: lines };
+  return { base, app, sim, cloud, kv, logger, logLines: lines };
 }
 
 export interface Answer {
@@ -122,6 +173,8 @@ export async function call(
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Reload ids of the Qlik Cloud simulator. */
+const RELOAD_ID = /^[0-9a-f]{24}$/;
 const DOCUMENTED_KEYS = ['tasksId', 'tasksTag', 'tasksTagDenied', 'tasksCP', 'tasksCPDenied'];
 
 function assertEntries(
@@ -142,8 +195,9 @@ function assertEntries(
 /**
  * Asserts a 200 start-task answer: valid against its schema, the documented keys exactly
  * `documented` (and first, in Butler's order), `executions` naming `started` (each with a
- * real session id), `tasksFailed` naming `failed` and `tasksUnconfirmed` naming `unconfirmed`
- * (reasons equal or matching).
+ * real session id, or for Qlik Cloud a reload id and the app), `tasksFailed` naming `failed`
+ * and `tasksUnconfirmed` naming `unconfirmed` (reasons equal or matching); `extraKeys` are the
+ * optional keys that must follow.
  */
 export function assertStartAnswer(
   answer: Answer,
@@ -152,14 +206,17 @@ export function assertStartAnswer(
     started: readonly TaskRef[];
     failed?: readonly (TaskRef & { reason: string | RegExp })[];
     unconfirmed?: readonly (TaskRef & { reason: string | RegExp })[];
+    extraKeys?: readonly string[];
   },
 ): StartTaskAnswer {
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.match(answer.contentType, /^application\/json/);
   assert.ok(Value.Check(StartTaskResponse, answer.body), `answer does not match its schema: ${JSON.stringify(answer.body)}`);
   const body = answer.body as StartTaskAnswer;
-  assert.deepEqual(Object.keys(body), [...DOCUMENTED_KEYS, 'tasksFailed', 'tasksUnconfirmed', 'executions']);
-  const { tasksFailed, tasksUnconfirmed, executions, ...butlerPart } = body;
+  const extraKeys = expected.extraKeys ?? [];
+  assert.deepEqual(Object.keys(body), [...DOCUMENTED_KEYS, 'tasksFailed', 'tasksUnconfirmed', 'executions', ...extraKeys]);
+  const { tasksFailed, tasksUnconfirmed, executions, ...rest } = body;
+  const butlerPart = Object.fromEntries(Object.entries(rest).filter(([key]) => !extraKeys.includes(key)));
   assert.deepEqual(butlerPart, documented);
   assertEntries(tasksFailed, expected.failed ?? []);
   assertEntries(tasksUnconfirmed, expected.unconfirmed ?? []);
@@ -167,9 +224,16 @@ export function assertStartAnswer(
     executions.map(({ taskId, taskName }) => ({ taskId, taskName })),
     expected.started.map(({ taskId, taskName }) => ({ taskId, taskName })),
   );
-  for (const { executionSessionId } of executions) {
-    assert.match(executionSessionId, GUID);
-    assert.notEqual(executionSessionId, EMPTY_GUID);
+  for (const { executionSessionId, backend, appId, reloadId } of executions) {
+    if (backend === 'qlik-cloud') {
+      assert.match(executionSessionId, RELOAD_ID);
+      assert.equal(reloadId, executionSessionId);
+      assert.match(appId ?? '', GUID);
+    } else {
+      assert.equal(backend, 'qlik-sense');
+      assert.match(executionSessionId, GUID);
+      assert.notEqual(executionSessionId, EMPTY_GUID);
+    }
   }
   return body;
 }

@@ -67,7 +67,7 @@ const BAD: [string, unknown, RegExp][] = [
   ['an item that is not an object', [okItem, 'starttaskid'], /^body\[1\] must be an object with "type" and "payload" \(got a string\)/],
   ['an item that is null', [null], /^body\[0\] must be an object/],
   ['an item that is an array', [[okItem]], /^body\[0\] must be an object .*\(got an array\)/],
-  ['an unknown type', [okItem, okItem, { type: 'starttaskname', payload: {} }], /^body\[2\]\.type must be one of starttaskid, starttasktag, starttaskcustomproperty, keyvaluestore \(got "starttaskname"\)/],
+  ['an unknown type', [okItem, okItem, { type: 'starttaskname', payload: {} }], /^body\[2\]\.type must be one of starttaskid, starttasktag, starttaskcustomproperty, keyvaluestore, reloadvariable \(got "starttaskname"\)/],
   ['a type in other case (Butler matches exactly)', [{ type: 'StartTaskId', payload: { taskId: TASK } }], /^body\[0\]\.type must be one of/],
   ['a missing type', [{ payload: { taskId: TASK } }], /^body\[0\]\.type must be one of .*\(got undefined\)/],
   ['a missing payload', [{ type: 'starttaskid' }], /^body\[0\]\.payload must be an object \(got undefined\)/],
@@ -85,6 +85,12 @@ const BAD: [string, unknown, RegExp][] = [
   ['a ttl that is not a number', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: 'soon' } }], /^body\[0\]\.payload\.ttl must be a whole number of milliseconds \(got "soon"\)$/],
   ['a negative ttl', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: -5 } }], /^body\[0\]\.payload\.ttl must be 0 or more \(got -5\)$/],
   ['a ttl of the wrong type', [{ type: 'keyvaluestore', payload: { namespace: 'n', key: 'k', value: 'v', ttl: true } }], /^body\[0\]\.payload\.ttl must be a number of milliseconds or a numeric string \(got a boolean\)$/],
+  ['a reload variable without name', [okItem, { type: 'reloadvariable', payload: { value: 'v' } }], /^body\[1\]\.payload\.name must be a string \(got undefined\)$/],
+  ['a reload variable with an empty name', [{ type: 'reloadvariable', payload: { name: '', value: 'v' } }], /^body\[0\]\.payload\.name must not be empty \(got ""\)$/],
+  ['a reload variable with a numeric value', [{ type: 'reloadvariable', payload: { name: 'vYear', value: 2024 } }], /^body\[0\]\.payload\.value must be a string \(got a number\)$/],
+  ['a reload variable name of 257 characters', [{ type: 'reloadvariable', payload: { name: 'n'.repeat(257), value: '' } }], /^body\[0\]\.payload\.name must be at most 256 characters, as Qlik Cloud takes reload variables \(got 257\)$/],
+  ['a reload variable value of 257 characters (code points, not UTF-16 units)', [{ type: 'reloadvariable', payload: { name: 'v', value: '😀'.repeat(257) } }], /^body\[0\]\.payload\.value must be at most 256 characters, as Qlik Cloud takes reload variables \(got 257\)$/],
+  ['a reload variable given twice', [{ type: 'reloadvariable', payload: { name: 'vRegion', value: 'EMEA' } }, okItem, { type: 'reloadvariable', payload: { name: 'vRegion', value: 'APAC' } }], /^body\[2\]\.payload\.name must not repeat the variable of body\[0\] \(got "vRegion"\)$/],
 ];
 
 for (const [name, body, message] of BAD) {
@@ -140,3 +146,31 @@ for (const [field, item, message, code, status] of TOO_LONG) {
     );
   });
 }
+
+const variable = (name: string, value = 'v') => ({ type: 'reloadvariable', payload: { name, value } });
+
+test('items: reload variables keep their names and values as sent; an empty value is a value; 256 characters fit', () => {
+  const emoji = '😀'.repeat(256);
+  assert.deepEqual(parseStartItems([variable('vRegion', 'EMEA'), variable('vEmpty', ''), variable('n'.repeat(256), emoji)], LIMITS), [
+    { type: 'reloadvariable', name: 'vRegion', value: 'EMEA' },
+    { type: 'reloadvariable', name: 'vEmpty', value: '' },
+    { type: 'reloadvariable', name: 'n'.repeat(256), value: emoji },
+  ]);
+});
+
+test('items: 20 reload variables are accepted, the 21st is refused naming it, whatever else the body holds', () => {
+  const limits = { ...LIMITS, maxItems: 100 };
+  const twenty = Array.from({ length: 20 }, (_, i) => variable(`v${i}`));
+  assert.equal(parseStartItems([okItem, ...twenty, okItem], limits).length, 22);
+  assert.throws(
+    () => parseStartItems([okItem, ...twenty, okItem, variable('v20'), variable('v21')], limits),
+    (error: unknown) => {
+      assert.ok(error instanceof BadRequestError);
+      assert.equal(
+        error.message,
+        'body[22] must not be reload variable number 21: Qlik Cloud takes at most 20 per reload (got 22 reloadvariable items)',
+      );
+      return true;
+    },
+  );
+});

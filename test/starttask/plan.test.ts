@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NameValue } from '../../src/config/settings.js';
-import type { QrsTask, StartResult } from '../../src/qrs/types.js';
+import type { StartResult } from '../../src/qrs/types.js';
+import type { StartTarget } from '../../src/starttask/backend.js';
 import type { StartItem } from '../../src/starttask/items.js';
 import {
   buildResponse,
@@ -10,18 +11,19 @@ import {
   lookupNeeds,
   planStart,
   tagKey,
-  taskKey,
+  targetKey,
   tasksToStart,
   type LookupResults,
   type StartRequest,
   type StartTaskFilter,
 } from '../../src/starttask/plan.js';
 import type { StartTaskResponse } from '../../src/starttask/types.js';
+import { lookUpIn } from './fake-backends.js';
 
 // ---- a small repository, answered the way QrsClient would ----
 
-function task(id: string, name: string, tags: string[], cps: NameValue[] = [], enabled = true): QrsTask {
-  return { id, name, enabled, taskType: 0, tags, customProperties: cps };
+function task(id: string, name: string, tags: string[], cps: NameValue[] = [], enabled = true): StartTarget {
+  return { backend: 'qlik-sense', id, name, enabled, tags, customProperties: cps };
 }
 
 const APP1 = task('e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e', 'Reload task of App1', ['startTask1'], [
@@ -44,27 +46,9 @@ const REPOSITORY = [APP1, APP2, APP3, OPS, NIGHTLY, DISABLED];
 const SHORT_ID = 'fb0f317d-da91-4b86-aafa-0174ae1e8c8'; // one character short
 const UNKNOWN_ID = '11111111-2222-3333-4444-555555555555';
 
-const lower = (s: string) => s.toLowerCase();
-
 /** Answers exactly the lookups lookupNeeds asked for, from REPOSITORY (no I/O involved). */
-function answer(needs: ReturnType<typeof lookupNeeds>): LookupResults {
-  const tasksById = new Map<string, QrsTask>();
-  for (const id of needs.taskIds) {
-    const found = REPOSITORY.find((t) => t.id === lower(id));
-    if (found) tasksById.set(id, found);
-  }
-  const tasksByTag = new Map(
-    [...needs.tags].map(([key, tag]) => [key, REPOSITORY.filter((t) => t.tags.some((x) => lower(x) === lower(tag)))]),
-  );
-  const tasksByCustomProperty = new Map(
-    [...needs.customProperties].map(([key, cp]) => [
-      key,
-      REPOSITORY.filter((t) =>
-        t.customProperties.some((x) => lower(x.name) === lower(cp.name) && lower(x.value) === lower(cp.value)),
-      ),
-    ]),
-  );
-  return { tasksById, tasksByTag, tasksByCustomProperty };
+function answer(request: StartRequest, filter: StartTaskFilter): LookupResults {
+  return lookUpIn({ choice: { qrs: true, qlikCloud: false, taskMap: new Map() }, qrs: REPOSITORY, qlikCloud: [] }, request, filter);
 }
 
 const FILTER_OFF: StartTaskFilter = { enable: false, taskIds: [], tags: [], customProperties: [] };
@@ -78,11 +62,11 @@ const kv = (namespace: string, key: string, value: string, ttl = 0): StartItem =
   pair: { namespace, key, value, ttl },
 });
 
-const started = (...tasks: QrsTask[]) => tasks.map((t) => ({ taskId: t.id, taskName: t.name }));
+const started = (...tasks: StartTarget[]) => tasks.map((t) => ({ taskId: t.id, taskName: t.name }));
 const ids = (...taskIds: string[]) => taskIds.map((taskId) => ({ taskId }));
-const SESSION = (t: QrsTask) => `5e55${t.id.slice(4)}`;
-const executions = (...tasks: QrsTask[]) =>
-  tasks.map((t) => ({ taskId: t.id, taskName: t.name, executionSessionId: SESSION(t) }));
+const SESSION = (t: StartTarget) => `5e55${t.id.slice(4)}`;
+const executions = (...tasks: StartTarget[]) =>
+  tasks.map((t) => ({ taskId: t.id, taskName: t.name, executionSessionId: SESSION(t), backend: 'qlik-sense' as const }));
 
 function emptyResponse(): StartTaskResponse {
   return {
@@ -104,9 +88,9 @@ interface Case {
   allTaskIdsMustExist?: boolean;
   filter?: StartTaskFilter;
   /** Start outcomes other than success, by task. */
-  refusals?: Map<QrsTask, string>;
+  refusals?: Map<StartTarget, string>;
   /** Tasks expected to be handed to QRS to start, in order. */
-  starts: QrsTask[];
+  starts: StartTarget[];
   expected: Partial<StartTaskResponse>;
 }
 
@@ -117,12 +101,12 @@ function run(c: Case) {
     allTaskIdsMustExist: c.allTaskIdsMustExist ?? false,
   };
   const filter = c.filter ?? FILTER_OFF;
-  const plan = planStart(request, filter, answer(lookupNeeds(request, filter)));
+  const plan = planStart(request, filter, answer(request, filter));
   const toStart = tasksToStart(plan);
   const results = new Map<string, StartResult>(
     toStart.map((t) => {
       const refusal = c.refusals?.get(t);
-      return [taskKey(t.id), refusal ? { started: false, reason: refusal } : { started: true, executionSessionId: SESSION(t) }];
+      return [targetKey(t), refusal ? { started: false, reason: refusal } : { started: true, executionSessionId: SESSION(t) }];
     }),
   );
   return { plan, toStart, response: buildResponse(plan, results) };
@@ -342,7 +326,7 @@ const CASES: Case[] = [
     items: [id(DISABLED.id), tag('disabledDemo')],
     starts: [],
     expected: {
-      tasksFailed: [{ taskId: DISABLED.id, taskName: DISABLED.name, reason: DISABLED_REASON }],
+      tasksFailed: [{ taskId: DISABLED.id, taskName: DISABLED.name, reason: DISABLED_REASON, backend: 'qlik-sense' }],
     },
   },
   {
@@ -353,7 +337,7 @@ const CASES: Case[] = [
     expected: {
       tasksId: { started: started(APP1), invalid: [], denied: [] },
       tasksTag: started(APP1, APP3),
-      tasksFailed: [{ taskId: APP2.id, taskName: APP2.name, reason: 'QRS did not start the task' }],
+      tasksFailed: [{ taskId: APP2.id, taskName: APP2.name, reason: 'QRS did not start the task', backend: 'qlik-sense' }],
       executions: executions(APP1, APP3),
     },
   },
@@ -376,7 +360,7 @@ for (const c of CASES) {
 test('plan: key-value pairs are written in request order, duplicates kept for the store to resolve', () => {
   const items = [kv('ns', 'a', '1', 10000), id(APP1.id), kv('ns', 'b', ''), kv('ns', 'a', '2')];
   const request: StartRequest = { urlTaskId: '-', items, allTaskIdsMustExist: false };
-  const plan = planStart(request, FILTER_OFF, answer(lookupNeeds(request, FILTER_OFF)));
+  const plan = planStart(request, FILTER_OFF, answer(request, FILTER_OFF));
   assert.deepEqual(plan.kvPairs, [
     { namespace: 'ns', key: 'a', value: '1', ttl: 10000 },
     { namespace: 'ns', key: 'b', value: '', ttl: 0 },
@@ -435,15 +419,15 @@ test('lookupNeeds: nothing to look up for "-" and an empty body', () => {
 
 test('planStart refuses lookup results that miss what lookupNeeds asked for (a programming error)', () => {
   const request: StartRequest = { urlTaskId: '-', items: [tag('startTask1')], allTaskIdsMustExist: false };
-  const empty: LookupResults = { tasksById: new Map(), tasksByTag: new Map(), tasksByCustomProperty: new Map() };
+  const empty: LookupResults = { targetsById: new Map(), targetsByTag: new Map(), targetsByCustomProperty: new Map(), unavailable: [] };
   assert.throws(() => planStart(request, FILTER_OFF, empty), /No lookup result for tag startTask1/);
 });
 
 test('buildResponse: a selected task with no start result is failed, never started', () => {
   const request: StartRequest = { urlTaskId: APP1.id, items: [], allTaskIdsMustExist: false };
-  const plan = planStart(request, FILTER_OFF, answer(lookupNeeds(request, FILTER_OFF)));
+  const plan = planStart(request, FILTER_OFF, answer(request, FILTER_OFF));
   const response = buildResponse(plan, new Map());
   assert.deepEqual(response.tasksId.started, []);
   assert.deepEqual(response.executions, []);
-  assert.deepEqual(response.tasksFailed, [{ taskId: APP1.id, taskName: APP1.name, reason: 'Start was not attempted' }]);
+  assert.deepEqual(response.tasksFailed, [{ taskId: APP1.id, taskName: APP1.name, reason: 'Start was not attempted', backend: 'qlik-sense' }]);
 });

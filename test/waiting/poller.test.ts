@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import winston from 'winston';
 import type { ExecutionSnapshot } from '../../src/executions/index.js';
-import { createExecutionPoller, type ReadExecutionStates } from '../../src/waiting/poller.js';
+import { createExecutionPoller, PartialReadError, type ReadExecutionStates } from '../../src/waiting/poller.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 
 const silent = winston.createLogger({ silent: true });
@@ -15,7 +15,9 @@ const LONG = 30_000;
 
 function snapshot(status: string, final: boolean): ExecutionSnapshot {
   return {
+    backend: 'qlik-sense',
     answer: {
+      backend: 'qlik-sense',
       executionId: 'x',
       taskId: 't',
       taskName: null,
@@ -153,5 +155,53 @@ test('a wait on nothing, or on executions already final, answers without a round
   const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
   assert.equal((await poller.wait([], { timeoutMs: LONG })).outcome, 'finished');
   assert.equal(qrs.calls.length, 0);
+  poller.stop();
+});
+
+test('an observed final state ends the waits on it at once; one nobody waits on is dropped', async () => {
+  const qrs = fakeQrs();
+  qrs.current.set('a', running);
+  const poller = createExecutionPoller({ read: qrs.read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
+  const waiting = poller.wait(['a'], { timeoutMs: LONG });
+  await qrs.nextRead();
+  poller.observe('A', done('FinishedFail'));
+  const result = await waiting;
+  assert.equal(result.outcome, 'finished');
+  assert.equal(result.states.get('a')?.answer.status, 'FinishedFail', 'what was observed, not what the reader still says');
+
+  poller.observe('b', done('FinishedSuccess'));
+  qrs.current.set('b', running);
+  const later = poller.wait(['b'], { timeoutMs: 100 });
+  assert.equal((await later).outcome, 'timeout', 'an event that came before the wait is not kept');
+  poller.stop();
+});
+
+test('a round that failed for some ids keeps the states it read, and reports the failure', async () => {
+  const states = new Map([['a', done('FinishedSuccess')]]);
+  let rounds = 0;
+  const read: ReadExecutionStates = async () => {
+    rounds += 1;
+    throw new PartialReadError(states, new Error('Qlik Cloud GET /api/v1/reloads/{id} failed: status 503'));
+  };
+  const poller = createExecutionPoller({ read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10 });
+  const finished = await poller.wait(['a'], { timeoutMs: LONG });
+  assert.equal(finished.outcome, 'finished');
+  assert.equal(rounds, 1);
+  const stuck = await poller.wait(['a', 'b'], { timeoutMs: 100 });
+  assert.equal(stuck.outcome, 'timeout');
+  assert.match(stuck.pollError?.message ?? '', /status 503/);
+  poller.stop();
+});
+
+test('case-sensitive ids (Qlik Cloud) are read and kept as given', async () => {
+  const asked: string[][] = [];
+  const read: ReadExecutionStates = async (ids) => {
+    asked.push([...ids]);
+    return new Map(ids.map((id) => [id, done('FinishedSuccess')]));
+  };
+  const poller = createExecutionPoller({ read, logger: silent, minIntervalMs: 5, maxIntervalMs: 10, caseSensitiveIds: true });
+  const result = await poller.wait(['AbC', 'abc'], { timeoutMs: LONG });
+  assert.deepEqual(asked, [['AbC', 'abc']]);
+  assert.deepEqual([...result.states.keys()], ['AbC', 'abc']);
   poller.stop();
 });

@@ -42,6 +42,17 @@ const OPENABLE: Record<OpenEndpoint, (method: string, url: string) => boolean> =
   metrics: (method, url) => method === 'GET' && url === '/metrics',
 };
 
+/**
+ * Routes that authenticate their callers themselves and take no API key: Qlik Cloud cannot
+ * send one, so its webhook events prove their origin with the `Qlik-Signature` HMAC, which
+ * the route checks before reading anything.
+ */
+const SELF_AUTHENTICATED: readonly { readonly method: string; readonly url: string }[] = [
+  { method: 'POST', url: '/v4/qlikcloud/webhook' },
+];
+
+const selfAuthenticated = (method: string, url: string) => SELF_AUTHENTICATED.some((route) => route.method === method && route.url === url);
+
 /** Scopes that come with another: a caller that starts reloads may follow them. */
 const IMPLIED: Partial<Record<ApiScope, readonly ApiScope[]>> = { startTask: ['executionRead'] };
 
@@ -58,6 +69,7 @@ export function grants(scopes: readonly ApiScope[], needed: ApiScope): boolean {
 export function requirementFor(method: string, routeUrl: string | undefined, open: readonly OpenEndpoint[]): Requirement {
   if (routeUrl === undefined) return { kind: 'anyKey' };
   const routed = method === 'HEAD' ? 'GET' : method;
+  if (selfAuthenticated(routed, routeUrl)) return { kind: 'open' };
   const openable = (Object.keys(OPENABLE) as OpenEndpoint[]).find((name) => OPENABLE[name](routed, routeUrl));
   if (openable && open.includes(openable)) return { kind: 'open' };
   // A scoped route that may be opened (metrics) needs its scope while it is not open.
@@ -72,6 +84,7 @@ export function isListedRoute(method: string, routeUrl: string): boolean {
   const routed = method === 'HEAD' ? 'GET' : method;
   return (
     SCOPED_ROUTES.some((route) => route.url === routeUrl && route.methods.includes(routed)) ||
+    selfAuthenticated(routed, routeUrl) ||
     Object.values(OPENABLE).some((matches) => matches(routed, routeUrl))
   );
 }

@@ -7,12 +7,11 @@ import { readIdempotencyKey, type IdempotencyGuard } from '../../idempotency/ind
 import { followExecutions, parseWaitRequest, type FollowDeps, type WaitRequest } from '../../waiting/index.js';
 import type { KvStore } from '../../kvstore/types.js';
 import type { ServiceMetrics, StartOutcomeCounts } from '../../metrics/index.js';
-import type { QrsClient } from '../../qrs/types.js';
 import {
   createStartTaskRunner,
   parseStartItems,
+  type StartBackends,
   type StartItemLimits,
-  type StartLedger,
   type StartTaskResponse as StartTaskAnswer,
 } from '../../starttask/index.js';
 import {
@@ -26,11 +25,10 @@ import { callerLabel, callerOf } from '../auth/index.js';
 import { createWaitingCap } from '../waiting-cap.js';
 
 export interface StartTaskRoutesOptions {
-  qrs: QrsClient;
+  /** QRS and Qlik Cloud (each null when off), and Butler.qlikCloud.taskMap. */
+  backends: StartBackends;
   kv: KvStore | null;
   settings: StartTaskSettings;
-  /** The app's record of its starts and the execution sessions they were given. */
-  ledger: StartLedger;
   /** Butler.keyValueStore's length limits, checked on keyvaluestore items before any work. */
   pairLimits: StartItemLimits['pairs'];
   idempotency: IdempotencyGuard;
@@ -53,8 +51,15 @@ const validateAllButBody: FastifySchemaCompiler<TSchema> = (route) =>
  * returns the summary's counts.
  */
 function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: string): StartOutcomeCounts {
-  for (const { taskId, taskName, executionSessionId } of answer.executions) {
-    log.info({ taskId, taskName, executionSessionId }, `Started task "${taskName}" (${taskId}), execution session ${executionSessionId}`);
+  for (const { taskId, taskName, executionSessionId, appId } of answer.executions) {
+    if (appId === undefined) {
+      log.info({ taskId, taskName, executionSessionId }, `Started task "${taskName}" (${taskId}), execution session ${executionSessionId}`);
+    } else {
+      log.info({ taskId, taskName, appId, reloadId: executionSessionId }, `Started Qlik Cloud app "${taskName}" (${appId}) for ${taskId}, reload ${executionSessionId}`);
+    }
+  }
+  for (const { backend, reason } of answer.backendsUnavailable ?? []) {
+    log.warn({ backend, reason }, `Backend ${backend} could not be asked; the request went on with the other: ${reason}`);
   }
   for (const { taskId, taskName, reason } of answer.tasksFailed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) did not start: ${reason}`);
@@ -62,11 +67,15 @@ function logOutcome(log: FastifyBaseLogger, answer: StartTaskAnswer, clientIp: s
   if (answer.keyValueItemsIgnored) {
     log.warn({ ignoredItems: answer.keyValueItemsIgnored.count }, `${answer.keyValueItemsIgnored.count} keyvaluestore item(s) ignored: ${answer.keyValueItemsIgnored.reason}`);
   }
+  if (answer.reloadVariablesIgnored) {
+    log.info({ ignoredItems: answer.reloadVariablesIgnored.count }, `${answer.reloadVariablesIgnored.count} reloadvariable item(s) not given to QRS tasks: ${answer.reloadVariablesIgnored.reason}`);
+  }
   for (const { taskId, taskName, reason } of answer.tasksUnconfirmed) {
     log.warn({ taskId, taskName, reason }, `Task "${taskName}" (${taskId}) may or may not have started: ${reason}`);
   }
   const counts = {
     started: answer.executions.length,
+    startedOnQlikCloud: answer.executions.filter((execution) => execution.backend === 'qlik-cloud').length,
     invalid: answer.tasksId.invalid.length,
     denied: answer.tasksId.denied.length + answer.tasksTagDenied.length + answer.tasksCPDenied.length,
     failed: answer.tasksFailed.length,
@@ -103,7 +112,8 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
       summary: 'Start reload tasks by ID, tag or custom property, and store parameters for them',
       description:
         'Butler compatible. Stores the key-value pairs of the body, then starts every selected task ' +
-        'once, waiting for QRS to confirm each start. Butler.startTaskFilter applies when enabled. ' +
+        'once, waiting for QRS (or Qlik Cloud, for its apps) to confirm each start. Butler.startTaskFilter ' +
+        'applies when enabled. With Butler.qlikCloud on, IDs and tags also select Qlik Cloud apps (README: Qlik Cloud). ' +
         'Load scripts send this as a POST with `X-HTTP-Method-Override: PUT`. ' +
         'With an `Idempotency-Key` header (1-200 printable ASCII characters), a repeat of the same request ' +
         '(same caller, method, URL and body) within Butler.startTask.idempotencyWindowSeconds gets the first ' +
@@ -134,6 +144,7 @@ export const startTaskRoutes: FastifyPluginAsync<StartTaskRoutesOptions> = async
             urlTaskId: request.params.taskId,
             items,
             allTaskIdsMustExist: request.query.allTaskIdsMustExist === true,
+            partial: request.query.partial === true,
           },
           callerGone,
         );

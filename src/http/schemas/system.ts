@@ -18,28 +18,34 @@ export const HealthResponse = Type.Object(
   { description: 'The process is alive. Depends on no configuration flag and on no backend.' },
 );
 
+const BackendReadiness = (name: string, example: string, reason: string) =>
+  Type.Optional(
+    Type.Object(
+      {
+        ready: Type.Boolean(),
+        detail: Type.String({ examples: [example] }),
+        checkedAt: Type.String({ format: 'date-time' }),
+      },
+      {
+        description:
+          `Only for callers with the admin scope, and only while ${name} is on: what it answered, or why it ` +
+          `could not be asked (${reason}). Everyone else finds that in the log.`,
+      },
+    ),
+  );
+
 export const ReadinessResponse = Type.Object(
   {
     ready: Type.Boolean(),
-    checkedAt: Type.String({ format: 'date-time', description: 'When QRS was last asked.' }),
-    qrs: Type.Optional(
-      Type.Object(
-        {
-          ready: Type.Boolean(),
-          detail: Type.String({ examples: ['QRS 14.20.3 answered'] }),
-          checkedAt: Type.String({ format: 'date-time' }),
-        },
-        {
-          description:
-            'Only for callers with the admin scope: what QRS answered, or why it could not be asked ' +
-            '(which names its host, port and the socket error). Everyone else finds that in the log.',
-        },
-      ),
-    ),
+    checkedAt: Type.String({ format: 'date-time', description: 'When the backends were last asked (the oldest of their probes).' }),
+    qrs: BackendReadiness('QRS', 'QRS 14.20.3 answered', 'which names its host, port and the socket error'),
+    qlikCloud: BackendReadiness('Qlik Cloud', 'Qlik Cloud answered', 'which names the call and the error'),
   },
   {
     description:
-      'Whether QRS is reachable and accepts the client certificate. The probe result is cached ' +
-      '(Butler.configQRS.readinessCacheMs), so polling this cannot hammer QRS.',
+      'Whether a backend that is on answers: QRS (reachable, accepting the client certificate) or Qlik Cloud ' +
+      '(reachable, accepting the credentials). With both on, one that fails does not make the service unready: ' +
+      'its tasks fail alone. A backend that is off is never asked. The probe results are cached ' +
+      '(Butler.configQRS.readinessCacheMs, for both), so polling this cannot hammer a backend.',
   },
 );

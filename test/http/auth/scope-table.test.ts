@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { grants, isListedRoute, requirementFor, SCOPED_ROUTES } from '../../../src/http/auth/index.js';
-import { buildTestApp } from '../../helpers/app.js';
+import type { Settings } from '../../../src/config/settings.js';
+import { buildTestApp, type DeepPartial } from '../../helpers/app.js';
 
 const ALL_OPEN = ['health', 'ready', 'butlerping', 'documentation'] as const;
 
@@ -37,6 +38,29 @@ test('requirements: scoped routes, open and openable endpoints, unknown routes, 
   assert.deepEqual(requirementFor('POST', '/health', ALL_OPEN), { kind: 'scope', scope: 'admin' }, 'not the open GET');
   assert.deepEqual(requirementFor('GET', '/v4/something/new', ALL_OPEN), { kind: 'scope', scope: 'admin' }, 'unlisted: admin only');
   assert.deepEqual(requirementFor('GET', '/documentationx', ALL_OPEN), { kind: 'scope', scope: 'admin' });
+  // Qlik Cloud cannot send an API key: its webhook authenticates by the Qlik-Signature it checks itself.
+  assert.deepEqual(requirementFor('POST', '/v4/qlikcloud/webhook', []), { kind: 'open' });
+  assert.deepEqual(requirementFor('GET', '/v4/qlikcloud/webhook', ALL_OPEN), { kind: 'scope', scope: 'admin' }, 'only the signed POST');
+});
+
+test('with Qlik Cloud and its webhook on, the webhook route is documented and in the table too', async (t) => {
+  const app = await buildTestApp({
+    settings: {
+      qlikCloud: {
+        enable: true,
+        tenantUrl: 'http://127.0.0.1:9',
+        credentials: { kind: 'apiKey', apiKey: 'unused' },
+        timeoutMs: 1000,
+        maxRequestsPerMinute: 600,
+        taskMap: new Map(),
+        webhook: { enable: true, secret: 'qlik-webhook-secret-27c41d9e-0b5f93a6c4e1' },
+      },
+    } as DeepPartial<Settings>,
+  });
+  t.after(() => app.close());
+  const doc = (await app.inject({ method: 'GET', url: '/documentation/json' })).json() as { paths: Record<string, unknown> };
+  assert.ok('/v4/qlikcloud/webhook' in doc.paths);
+  assert.ok(isListedRoute('POST', '/v4/qlikcloud/webhook'));
 });
 
 test('admin grants every scope; others only their own', () => {

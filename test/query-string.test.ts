@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { eq } from '../../src/qrs/filter.js';
-import { encodeQueryString } from '../../src/qrs/query-string.js';
+import { eq } from '../src/qrs/filter.js';
+import { encodeQueryString } from '../src/query-string.js';
 
 test('the query string encodes every special character exactly once', () => {
   const filter = eq('tags.name', "it's & #1 at 50% / ok? ü+", 'backslash');

@@ -1,4 +1,4 @@
-import { callSignal } from '../call-signal.js';
+import { callSignal } from './call-signal.js';
 
 /**
  * Runs the calls of one lookup with at most `limit` in flight. The first failure cancels

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runLimited } from '../../src/qrs/run-limited.js';
-import { retainedBy } from '../helpers/signal-retention.js';
+import { runLimited } from '../src/run-limited.js';
+import { retainedBy } from './helpers/signal-retention.js';
 
 const answer = (value: number) => async () => value;
 const failing = async () => Promise.reject(new Error('QRS said no'));
