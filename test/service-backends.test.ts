@@ -21,7 +21,7 @@ test('a Qlik Cloud-only site reads no certificate and asks QRS nothing; starts a
   const settings = testSettings({
     server: { host: '127.0.0.1', port: 0 },
     qrs: { ...qrsSettingsOf(qrsSim), enable: false, clientCert: missing, clientCertKey: missing, clientCertCA: missing },
-    qlikCloud: { ...cloudSettingsFor(cloud), enable: true, taskMap: new Map() },
+    qlikCloud: { ...cloudSettingsFor(cloud), enable: true, taskMap: new Map(), webhook: { enable: false } },
   });
   const { logger, lines } = createCapturingLogger('info');
   const service = await startService(settings, logger, '0.0.0-test');
@@ -48,7 +48,7 @@ test('both backends on: each is asked at start-up; a tenant that does not answer
   const settings = testSettings({
     server: { host: '127.0.0.1', port: 0 },
     qrs: { ...qrsSettingsOf(qrsSim), retries: 0 },
-    qlikCloud: { ...cloudSettingsFor(cloud), enable: true, taskMap: new Map() },
+    qlikCloud: { ...cloudSettingsFor(cloud), enable: true, taskMap: new Map(), webhook: { enable: false } },
   });
   const { logger, lines } = createCapturingLogger('info');
   const service = await startService(settings, logger, '0.0.0-test');
