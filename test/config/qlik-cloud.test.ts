@@ -5,11 +5,9 @@
  * the API key and client secret never reach an error message or the config dump.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { ConfigValidationError, loadSettings, redactedSettings, securityWarnings } from '../../src/config/index.js';
+import { test } from 'node:test';
+import { loadSettings, redactedSettings, securityWarnings } from '../../src/config/index.js';
+import { problemsOf, writeButlerConfig } from '../helpers/config-file.js';
 
 const API_KEY = 'eyJhbGciOi.cloud-api-key-5c2e9a71';
 const CLIENT_ID = 'client-id-0b6a3c';
@@ -17,30 +15,12 @@ const CLIENT_SECRET = 'cloud-client-secret-8f13d04e';
 const TASK = '0f1d6a3e-5b2c-4c8e-9a61-2d0c1e7f4b90';
 const APP = '5a1e0c3b-7f2d-4c61-9b8e-2d4f6a8c0001';
 
-function writeConfig(t: TestContext, lines: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stg-cloud-config-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'config.yaml');
-  writeFileSync(file, ['Butler:', ...lines].join('\n'));
-  return file;
-}
-
 function cloudYaml(...lines: string[]): string[] {
   return ['  qlikCloud:', ...lines.map((line) => `    ${line}`)];
 }
 
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof ConfigValidationError, String(error));
-    return error.problems.map((problem) => problem.message);
-  }
-  return assert.fail('expected the settings to be refused');
-}
-
 test('a Qlik Cloud-only file loads: no QRS certificates or X-Qlik-User needed, defaults filled in, task IDs lower-cased', (t) => {
-  const file = writeConfig(t, [
+  const file = writeButlerConfig(t, [
     '  configQRS:',
     '    enable: false',
     '    headers:',
@@ -71,7 +51,7 @@ test('a Qlik Cloud-only file loads: no QRS certificates or X-Qlik-User needed, d
 
 test('OAuth client credentials, timeoutMs and maxRequestsPerMinute; http is allowed on loopback addresses only', (t) => {
   for (const tenantUrl of ['http://127.0.0.1:8123', 'http://localhost', 'http://[::1]:9000']) {
-    const file = writeConfig(t, [
+    const file = writeButlerConfig(t, [
       ...cloudYaml(
         'enable: true',
         `tenantUrl: "${tenantUrl}"`,
@@ -91,7 +71,7 @@ test('OAuth client credentials, timeoutMs and maxRequestsPerMinute; http is allo
 });
 
 test('a disabled qlikCloud section with nothing but defaults is { enable: false }; QRS stays on', (t) => {
-  const settings = loadSettings(writeConfig(t, cloudYaml('enable: false', 'tenantUrl:', 'taskMap:')), { env: {} });
+  const settings = loadSettings(writeButlerConfig(t, cloudYaml('enable: false', 'tenantUrl:', 'taskMap:')), { env: {} });
   assert.deepEqual(settings.qlikCloud, { enable: false });
   assert.equal(settings.qrs.enable, true);
 });
@@ -158,7 +138,7 @@ test('bad Qlik Cloud settings are refused, one line each naming the key', async 
   ];
   for (const { name, lines, expected } of cases) {
     await t.test(name, (t) => {
-      const file = writeConfig(t, lines);
+      const file = writeButlerConfig(t, lines);
       assert.deepEqual(
         problemsOf(() => loadSettings(file, { env: {} })),
         expected.map((line) => line.replace('{file}', file)),
@@ -168,7 +148,7 @@ test('bad Qlik Cloud settings are refused, one line each naming the key', async 
 });
 
 test('STG_QLIK_CLOUD_* and STG_QRS_ENABLE override the file, so the secrets can stay out of it', (t) => {
-  const file = writeConfig(t, cloudYaml('tenantUrl: https://file.eu.qlikcloud.com'));
+  const file = writeButlerConfig(t, cloudYaml('tenantUrl: https://file.eu.qlikcloud.com'));
   const env = {
     STG_QRS_ENABLE: 'false',
     STG_QLIK_CLOUD_ENABLE: 'true',
@@ -190,14 +170,14 @@ test('STG_QLIK_CLOUD_* and STG_QRS_ENABLE override the file, so the secrets can 
 test('the API key and client secret are never echoed in an error, nor shown in the config dump', (t) => {
   const badKey = `${API_KEY} with spaces`;
   const badSecret = `${CLIENT_SECRET} with spaces`;
-  const file = writeConfig(t, cloudYaml('enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${badKey}`, 'oauth:', `  clientSecret: ${badSecret}`));
+  const file = writeButlerConfig(t, cloudYaml('enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${badKey}`, 'oauth:', `  clientSecret: ${badSecret}`));
   const problems = problemsOf(() => loadSettings(file, { env: {} }));
   assert.ok(problems.some((line) => line.includes('Butler.qlikCloud.apiKey must be an API key')), problems.join('\n'));
   assert.ok(problems.some((line) => line.includes('Butler.qlikCloud.oauth.clientSecret must be an OAuth client secret')));
   for (const secret of [API_KEY, CLIENT_SECRET]) assert.ok(!problems.join('\n').includes(secret), `${secret} echoed`);
 
-  const withKey = writeConfig(t, cloudYaml('enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${API_KEY}`, 'taskMap:', `  ${TASK}: ${APP}`));
-  const withClient = writeConfig(t, cloudYaml('enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', 'oauth:', `  clientId: ${CLIENT_ID}`, `  clientSecret: ${CLIENT_SECRET}`));
+  const withKey = writeButlerConfig(t, cloudYaml('enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${API_KEY}`, 'taskMap:', `  ${TASK}: ${APP}`));
+  const withClient = writeButlerConfig(t, cloudYaml('enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', 'oauth:', `  clientId: ${CLIENT_ID}`, `  clientSecret: ${CLIENT_SECRET}`));
   const dumpOfKey = redactedSettings(loadSettings(withKey, { env: {} })) as { qlikCloud: unknown };
   const dumpOfClient = redactedSettings(loadSettings(withClient, { env: {} })) as { qlikCloud: unknown };
   assert.deepEqual(dumpOfKey.qlikCloud, {
@@ -222,7 +202,7 @@ const WEBHOOK_SECRET = 'qlik-webhook-secret-27c41d9e-0b5f93a6c4e1';
 
 test('the webhook needs its secret when on; STG_QLIK_CLOUD_WEBHOOK_SECRET sets it; it is never echoed nor dumped', (t) => {
   const enabled = ['enable: true', 'tenantUrl: https://a.eu.qlikcloud.com', `apiKey: ${API_KEY}`];
-  const without = writeConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true'));
+  const without = writeButlerConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true'));
   assert.deepEqual(problemsOf(() => loadSettings(without, { env: {} })), [
     `${without}: Butler.qlikCloud.webhook.secret must be set when qlikCloud.webhook.enable is true`,
   ]);
@@ -235,14 +215,14 @@ test('the webhook needs its secret when on; STG_QLIK_CLOUD_WEBHOOK_SECRET sets i
   assert.ok(!dump.includes(WEBHOOK_SECRET));
 
   for (const bad of ['short-secret-of-31-characters-x', 'x'.repeat(65), `${'x'.repeat(30)} with a space`]) {
-    const file = writeConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true', `  secret: "${bad}"`));
+    const file = writeButlerConfig(t, cloudYaml(...enabled, 'webhook:', '  enable: true', `  secret: "${bad}"`));
     assert.deepEqual(problemsOf(() => loadSettings(file, { env: {} })), [
       `${file}: Butler.qlikCloud.webhook.secret must be the webhook secret set in Qlik Cloud: 32-64 visible ASCII ` +
         'characters (no spaces), or null, (the value is not shown: it may hold a credential)',
     ]);
   }
 
-  const off = writeConfig(t, cloudYaml(...enabled, 'webhook:', `  secret: ${WEBHOOK_SECRET}`));
+  const off = writeButlerConfig(t, cloudYaml(...enabled, 'webhook:', `  secret: ${WEBHOOK_SECRET}`));
   const offSettings = loadSettings(off, { env: {} });
   assert.ok(offSettings.qlikCloud.enable);
   assert.deepEqual(offSettings.qlikCloud.webhook, { enable: false }, 'a secret alone does not open the endpoint');

@@ -3,45 +3,24 @@
  * validation, environment overrides, the redacted dump and the startup warnings.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import {
-  ConfigValidationError,
   isLoopbackHost,
   loadSettings,
   redactedSettings,
   securityWarnings,
   type Settings,
 } from '../../src/config/index.js';
+import { problemsOf, writeButlerConfig } from '../helpers/config-file.js';
 import { KEYS, sha256Hex } from '../helpers/api-keys.js';
 import { testSettings, type DeepPartial } from '../helpers/app.js';
-
-function writeConfig(t: TestContext, lines: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stg-security-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'config.yaml');
-  writeFileSync(file, ['Butler:', ...lines].join('\n'));
-  return file;
-}
 
 function authYaml(enable: boolean, keys: string[]): string[] {
   return ['  restServerConfig:', '    auth:', `      enable: ${enable}`, '      apiKeys:', ...keys.map((line) => `        ${line}`)];
 }
 
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof ConfigValidationError, String(error));
-    return error.problems.map((problem) => problem.message);
-  }
-  return assert.fail('expected the settings to be refused');
-}
-
 test('API keys load as digests: sha256:<hex> (any case) as given, plain keys hashed; no key is kept', (t) => {
-  const file = writeConfig(t, [
+  const file = writeButlerConfig(t, [
     ...authYaml(true, [
       `- { name: etl, key: "sha256:${sha256Hex(KEYS.starter).toUpperCase()}", scopes: [startTask, kvWrite] }`,
       `- { name: scripts.qlik@site-1, key: ${KEYS.reader}, scopes: [kvRead] }`,
@@ -66,7 +45,7 @@ test('API keys load as digests: sha256:<hex> (any case) as given, plain keys has
 });
 
 test('STG_AUTH_ENABLE, STG_API_KEYS (a JSON list) and STG_RATE_LIMIT_PER_MINUTE override the file', (t) => {
-  const file = writeConfig(t, authYaml(false, []));
+  const file = writeButlerConfig(t, authYaml(false, []));
   const settings = loadSettings(file, {
     env: {
       STG_AUTH_ENABLE: 'true',
@@ -80,7 +59,7 @@ test('STG_AUTH_ENABLE, STG_API_KEYS (a JSON list) and STG_RATE_LIMIT_PER_MINUTE 
 });
 
 test('a malformed STG_API_KEYS is refused naming the variable, without repeating it', (t) => {
-  const file = writeConfig(t, authYaml(true, [`- { name: a, key: ${KEYS.admin}, scopes: [admin] }`]));
+  const file = writeButlerConfig(t, authYaml(true, [`- { name: a, key: ${KEYS.admin}, scopes: [admin] }`]));
   const broken = `[{"name":"x","key":"${KEYS.writer}"`;
   const problems = problemsOf(() => loadSettings(file, { env: { STG_API_KEYS: broken } }));
   assert.deepEqual(problems.length, 1);
@@ -119,7 +98,7 @@ test('refused: auth on without keys, malformed keys and names, unknown or no sco
     ['a huge scriptLogTailLines', ['  startTask:', '    scriptLogTailLines: 5000'], /startTask\.scriptLogTailLines must be an integer/],
   ];
   for (const [name, lines, expected] of cases) {
-    const file = writeConfig(t, lines);
+    const file = writeButlerConfig(t, lines);
     const problems = problemsOf(() => loadSettings(file, { env: {} }));
     assert.ok(problems.some((problem) => expected.test(problem)), `${name}: ${problems.join('\n')}`);
     for (const key of [secret, ...Object.values(KEYS)]) {
@@ -129,7 +108,7 @@ test('refused: auth on without keys, malformed keys and names, unknown or no sco
 });
 
 test('an empty (YAML null) apiKeys is an empty list; openEndpoints may be empty', (t) => {
-  const file = writeConfig(t, ['  restServerConfig:', '    auth:', '      apiKeys:', '      openEndpoints: []']);
+  const file = writeButlerConfig(t, ['  restServerConfig:', '    auth:', '      apiKeys:', '      openEndpoints: []']);
   const { auth } = loadSettings(file, { env: {} }).server;
   assert.deepEqual([auth.enable, auth.apiKeys, auth.openEndpoints], [false, [], []]);
 });
@@ -191,18 +170,18 @@ test('startup warnings: exposed without auth, keys over plain HTTP, no rate limi
 
 test('trustProxy: addresses and CIDR ranges load as given; STG_TRUST_PROXY (a JSON list) overrides; YAML null is empty', (t) => {
   const listed = ['10.0.0.5', '172.28.0.0/24', 'fd00::/8', '::1', '::ffff:10.1.2.3', '192.168.1.7/32'];
-  const file = writeConfig(t, ['  restServerConfig:', `    trustProxy: [${listed.map((entry) => `"${entry}"`).join(', ')}]`]);
+  const file = writeButlerConfig(t, ['  restServerConfig:', `    trustProxy: [${listed.map((entry) => `"${entry}"`).join(', ')}]`]);
   assert.deepEqual(loadSettings(file, { env: {} }).server.trustProxy, listed);
   assert.deepEqual(loadSettings(file, { env: { STG_TRUST_PROXY: '["127.0.0.1"]' } }).server.trustProxy, ['127.0.0.1']);
-  const empty = writeConfig(t, ['  restServerConfig:', '    trustProxy:']);
+  const empty = writeButlerConfig(t, ['  restServerConfig:', '    trustProxy:']);
   assert.deepEqual(loadSettings(empty, { env: {} }).server.trustProxy, []);
-  const none = writeConfig(t, ['  logLevel: info']);
+  const none = writeButlerConfig(t, ['  logLevel: info']);
   assert.deepEqual(loadSettings(none, { env: {} }).server.trustProxy, [], 'the default trusts no proxy');
 });
 
 test('trustProxy: every entry that is not an address or range is refused, naming its index and value', (t) => {
   const bad = ['nginx', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/24/8', 'fe80::1%eth0', '', '10.0.0.0/', '10.0.0.0/2a', '10.0.0.256', 7];
-  const file = writeConfig(t, ['  restServerConfig:', `    trustProxy: [10.0.0.5, ${bad.map((entry) => JSON.stringify(entry)).join(', ')}]`]);
+  const file = writeButlerConfig(t, ['  restServerConfig:', `    trustProxy: [10.0.0.5, ${bad.map((entry) => JSON.stringify(entry)).join(', ')}]`]);
   const problems = problemsOf(() => loadSettings(file, { env: {} }));
   const key = (index: number) => `Butler.restServerConfig.trustProxy[${index}]`;
   const expected: [number, RegExp][] = [
@@ -224,7 +203,7 @@ test('trustProxy: every entry that is not an address or range is refused, naming
     assert.ok(problem.startsWith(`${file}: `), problem);
   }
   assert.ok(!problems.some((line) => line.includes(`${key(0)} `)), 'a valid entry was refused');
-  const fromEnv = problemsOf(() => loadSettings(writeConfig(t, ['  logLevel: info']), { env: { STG_TRUST_PROXY: '["proxy.local"]' } }));
+  const fromEnv = problemsOf(() => loadSettings(writeButlerConfig(t, ['  logLevel: info']), { env: { STG_TRUST_PROXY: '["proxy.local"]' } }));
   assert.match(fromEnv.join('\n'), /^environment variable STG_TRUST_PROXY: Butler\.restServerConfig\.trustProxy\[0\] must be an IP address/m);
 });
 
@@ -241,9 +220,9 @@ test('startup warning: a trustProxy range of every address lets any caller choos
 
 test('callback secret: null by default, set in the file, overridden by STG_CALLBACK_SECRET', (t) => {
   const secret = 'file-callback-secret-3c9d';
-  const none = writeConfig(t, ['  startTaskCallback:', '    allowedUrlPrefixes: [https://hooks.example.com/]']);
+  const none = writeButlerConfig(t, ['  startTaskCallback:', '    allowedUrlPrefixes: [https://hooks.example.com/]']);
   assert.equal(loadSettings(none, { env: {} }).startTask.callback.secret, null);
-  const file = writeConfig(t, ['  startTaskCallback:', `    secret: ${secret}`]);
+  const file = writeButlerConfig(t, ['  startTaskCallback:', `    secret: ${secret}`]);
   assert.equal(loadSettings(file, { env: {} }).startTask.callback.secret, secret);
   assert.equal(loadSettings(file, { env: { STG_CALLBACK_SECRET: 'env-callback-secret-81ab' } }).startTask.callback.secret, 'env-callback-secret-81ab');
   assert.equal(loadSettings(file, { env: { STG_CALLBACK_SECRET: '' } }).startTask.callback.secret, secret, 'an empty variable is ignored');
@@ -258,7 +237,7 @@ test('callback secret: a short, spaced or non-text secret is refused, naming its
     ['from the environment', ['  logLevel: info'], { STG_CALLBACK_SECRET: 'short-cb-secret' }, /^environment variable STG_CALLBACK_SECRET: Butler\.startTaskCallback\.secret must be/],
   ];
   for (const [name, lines, env, expected] of cases) {
-    const problems = problemsOf(() => loadSettings(writeConfig(t, lines), { env }));
+    const problems = problemsOf(() => loadSettings(writeButlerConfig(t, lines), { env }));
     assert.equal(problems.length, 1, `${name}: ${problems.join('\n')}`);
     assert.match(problems[0]!, expected, name);
     for (const secret of ['short-cb-secret', '12345678901234567890']) assert.ok(!problems[0]!.includes(secret), `${name}: the secret was repeated`);
